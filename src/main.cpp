@@ -1,0 +1,4 @@
+// Placeholder until the composition root lands.
+int main() {
+    return 0;
+}
