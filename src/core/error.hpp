@@ -45,13 +45,15 @@ struct Error {
 
 /// Builds an Error with a client-safe detail (and the same text for the log).
 inline Error MakeError(ErrorCode code, std::string detail) {
-    Error error{.code = code, .detail = detail, .log = std::move(detail), .fields = {}};
+    Error error{.code = code, .detail = std::move(detail), .log = {}, .fields = {}};
+    error.log = error.detail;
     return error;
 }
 
 /// A validation failure for a single field.
 inline Error ValidationError(std::string field, std::string message, std::string type) {
-    Error error{.code = ErrorCode::kValidation, .detail = field + ": " + message, .log = {}};
+    Error error{
+        .code = ErrorCode::kValidation, .detail = field + ": " + message, .log = {}, .fields = {}};
     error.log = error.detail;
     error.fields.push_back(
         FieldError{.field = std::move(field), .message = std::move(message), .type = std::move(type)}
