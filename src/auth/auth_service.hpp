@@ -19,6 +19,7 @@ struct UserProfile {
     bool is_verified = false;
     bool otp_verified = false;
     core::TimePoint created_at;
+
     /// `full_name` when set, else `username` (the web client reads `name`).
     [[nodiscard]] const std::string& Name() const { return full_name ? *full_name : username; }
 };
@@ -57,21 +58,20 @@ public:
     [[nodiscard]] virtual core::Result<TokenGrant> Login(const LoginInput& input) = 0;
     /// `access_token` is the bearer token without the scheme. kNotAuthenticated (empty),
     /// kInvalidToken, kTokenExpired.
-    [[nodiscard]] virtual core::Result<UserProfile> CurrentUser(const std::string& access_token) = 0;
+    [[nodiscard]] virtual core::Result<UserProfile> CurrentUser(const std::string& access_token
+    ) = 0;
     /// Always succeeds for a valid email (same answer whether the account exists); kValidation.
-    [[nodiscard]] virtual core::Result<core::Done> SendVerificationCode(const std::string& email) = 0;
+    [[nodiscard]] virtual core::Result<core::Done> SendVerificationCode(const std::string& email
+    ) = 0;
     /// kInvalidOtp (wrong, expired, used, unknown email), kTooManyAttempts.
     [[nodiscard]] virtual core::Result<core::Done> VerifyEmail(
-        const std::string& email,
-        const std::string& code
+        const std::string& email, const std::string& code
     ) = 0;
     /// Always succeeds for a valid email (same answer whether the account exists); kValidation.
     [[nodiscard]] virtual core::Result<core::Done> ForgotPassword(const std::string& email) = 0;
     /// kInvalidOtp, kTooManyAttempts, kValidation (weak new password).
     [[nodiscard]] virtual core::Result<core::Done> ResetPassword(
-        const std::string& email,
-        const std::string& code,
-        const std::string& new_password
+        const std::string& email, const std::string& code, const std::string& new_password
     ) = 0;
 };
 

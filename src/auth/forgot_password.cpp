@@ -1,0 +1,35 @@
+#include "auth/auth_context.hpp"
+#include "auth/code_flow.hpp"
+#include "auth/email.hpp"
+#include "auth/mail_templates.hpp"
+
+namespace clockko::auth {
+
+core::Result<core::Done> RequestPasswordReset(const AuthContext& context, std::string_view email) {
+    core::Result<std::string> normalized = NormalizeAndValidateEmail(email);
+    if (!normalized) {
+        return normalized.error();
+    }
+    const core::TimePoint now = context.clock.Now();
+    context.store.Transact([&](store::StoreTransaction& transaction) {
+        const std::optional<store::UserRecord> user = transaction.FindUserByEmail(*normalized);
+        // Same success whether or not the account exists; a disabled account gets nothing.
+        if (!user || !user->is_active) {
+            return;
+        }
+        const std::string code =
+            IssueCode(context, transaction, *user, store::CodePurpose::kResetPassword, now);
+        transaction.EnqueueMail(
+            MakeUserMail(
+                *user,
+                kResetCodeTemplate,
+                {{"code", std::string_view(code)},
+                 {"expires_minutes", std::int64_t{context.otp_lifetime.count()}}}
+            ),
+            now
+        );
+    });
+    return core::Done{};
+}
+
+}  // namespace clockko::auth
