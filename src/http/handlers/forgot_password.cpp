@@ -1,0 +1,20 @@
+#include "http/dto.hpp"
+#include "http/error_mapping.hpp"
+#include "http/handlers/handlers.hpp"
+
+namespace clockko::http {
+
+HttpResponse HandleForgotPassword(const HttpRequest& request, HandlerContext& context) {
+    auto input = DecodeEmailBody(request.body);
+    if (!input) {
+        return input.error();
+    }
+    auto sent = context.auth.ForgotPassword(input->email);
+    if (!sent) {
+        return ErrorResponse(sent.error());
+    }
+    // The same words whether or not the account exists (no enumeration).
+    return MessageResponse("If the account exists, a password reset code has been sent.");
+}
+
+}  // namespace clockko::http

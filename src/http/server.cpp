@@ -1,0 +1,245 @@
+#include "http/server.hpp"
+
+#include "core/log.hpp"
+#include "http/server_internal.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <stdexcept>
+
+namespace clockko::http {
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+// Connections refused past the cap still cost a coroutine each; past this many, just close.
+constexpr std::size_t kMaxRefusing = 256;
+constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
+
+std::string PeerText(const tcp::endpoint& endpoint) {
+    const auto address = endpoint.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
+    }
+    return address.to_string();
+}
+
+void LogFailure(const std::exception_ptr& failure) {
+    if (!failure) {
+        return;
+    }
+    try {
+        std::rethrow_exception(failure);
+    } catch (const std::exception& error) {
+        core::LogError("connection failed", {{"error", error.what()}});
+    }
+}
+
+void Spawn(Impl* server, tcp::socket socket) {
+    beast::error_code ec;
+    const tcp::endpoint endpoint = socket.remote_endpoint(ec);
+    if (ec) {
+        return;  // the peer is gone already
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    std::size_t open = 0;
+    {
+        const std::lock_guard lock(server->mutex);
+        open = server->sessions.size();
+    }
+    const auto cap = static_cast<std::size_t>(std::max(server->options.max_connections, 1));
+    if (open >= cap + kMaxRefusing) {
+        return;  // closing the socket is the cheapest refusal under a flood
+    }
+    auto session = std::make_shared<Session>(*server, std::move(socket), PeerText(endpoint));
+    auto executor = session->stream.get_executor();
+    asio::co_spawn(
+        executor,
+        open >= cap ? Refuse(std::move(session)) : RunSession(std::move(session)),
+        [](const std::exception_ptr& failure) { LogFailure(failure); }
+    );
+}
+
+asio::awaitable<void> Listen(Impl* server) {
+    for (;;) {
+        const asio::any_io_executor strand = asio::make_strand(server->ioc);
+        auto [ec, socket] = co_await server->acceptor.async_accept(strand, kTuple);
+        if (ec == asio::error::operation_aborted || server->stopping) {
+            co_return;
+        }
+        if (ec) {
+            // Typically EMFILE: wait a little instead of spinning on the error.
+            core::LogWarning("accept failed", {{"error", ec.message()}});
+            asio::steady_timer timer(co_await asio::this_coro::executor, kAcceptRetryDelay);
+            co_await timer.async_wait(kTuple);
+            continue;
+        }
+        Spawn(server, std::move(socket));
+    }
+}
+
+/// Posts `action` to the strand of every open session.
+template <class Action>
+void ForEachSession(Impl& server, Action action) {
+    for (Session* raw : server.sessions) {
+        if (auto session = raw->weak_from_this().lock()) {
+            auto executor = session->stream.get_executor();
+            asio::post(executor, [session = std::move(session), action]() { action(*session); });
+        }
+    }
+}
+
+void RunIo(asio::io_context& ioc) {
+    for (;;) {
+        try {
+            ioc.run();
+            return;
+        } catch (const std::exception& failure) {
+            // Handlers are not meant to throw; keep the thread serving if one does.
+            core::LogError("I/O thread caught an exception", {{"error", failure.what()}});
+        }
+    }
+}
+
+int DefaultCount(int configured, int fallback) {
+    return configured > 0 ? configured : fallback;
+}
+
+}  // namespace
+
+ServerOptions ServerOptions::FromConfig(const config::Config& config) {
+    ServerOptions options;
+    options.host = config.host;
+    options.port = static_cast<unsigned short>(config.port);
+    options.worker_threads = config.worker_threads;
+    options.worker_queue_limit = config.worker_queue_limit;
+    options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
+    return options;
+}
+
+HttpServer::HttpServer(ServerOptions options, App& app)
+    : impl_(std::make_unique<Impl>(std::move(options), app)) {}
+
+HttpServer::~HttpServer() {
+    try {
+        Stop();
+        Wait();
+    } catch (const std::exception& failure) {
+        core::LogError("HTTP server shutdown failed", {{"error", failure.what()}});
+    }
+}
+
+void HttpServer::Start() {
+    Impl& server = *impl_;
+    const std::string where = server.options.host + ":" + std::to_string(server.options.port);
+    beast::error_code ec;
+    tcp::resolver resolver(server.ioc);
+    const auto results = resolver.resolve(
+        server.options.host, std::to_string(server.options.port), tcp::resolver::passive, ec
+    );
+    if (ec || results.empty()) {
+        throw std::runtime_error("cannot resolve HOST " + where + ": " + ec.message());
+    }
+    const tcp::endpoint endpoint = results.begin()->endpoint();
+    server.acceptor.open(endpoint.protocol(), ec);
+    if (!ec) {
+        server.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    }
+    if (!ec) {
+        server.acceptor.bind(endpoint, ec);
+    }
+    if (!ec) {
+        server.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    }
+    if (ec) {
+        throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+    }
+    server.bound_port = server.acceptor.local_endpoint().port();
+    const int cores = static_cast<int>(std::max(std::thread::hardware_concurrency(), 1U));
+    server.workers =
+        static_cast<std::size_t>(DefaultCount(server.options.worker_threads, std::max(4, 2 * cores))
+        );
+    server.pool.emplace(server.workers);
+    server.work.emplace(server.ioc.get_executor());
+    asio::co_spawn(
+        server.acceptor.get_executor(),
+        Listen(&server),
+        [](const std::exception_ptr& failure) { LogFailure(failure); }
+    );
+    const int io_threads = DefaultCount(server.options.io_threads, cores);
+    for (int i = 0; i < io_threads; ++i) {
+        server.threads.emplace_back([&server] { RunIo(server.ioc); });
+    }
+    const std::lock_guard lock(server.mutex);
+    server.started = true;
+}
+
+void HttpServer::Stop() {
+    Impl& server = *impl_;
+    {
+        const std::lock_guard lock(server.mutex);
+        if (server.stop_requested) {
+            return;
+        }
+        server.stop_requested = true;
+        server.stopping = true;
+        // Idle connections (no byte of a request yet) close now; busy ones after their answer.
+        ForEachSession(server, [](Session& session) {
+            if (session.idle) {
+                session.stream.cancel();
+            }
+        });
+    }
+    server.changed.notify_all();
+    asio::post(server.acceptor.get_executor(), [&server] {
+        beast::error_code ignored;
+        server.acceptor.close(ignored);
+    });
+}
+
+void HttpServer::Wait() {
+    Impl& server = *impl_;
+    std::unique_lock lock(server.mutex);
+    server.changed.wait(lock, [&server] { return server.stop_requested; });
+    if (!server.started || server.drained) {
+        return;
+    }
+    server.drained = true;
+    const auto grace = server.options.shutdown_grace;
+    if (!server.changed.wait_for(lock, grace, [&server] { return server.sessions.empty(); })) {
+        core::LogWarning(
+            "shutdown grace elapsed; closing connections",
+            {{"open_connections", static_cast<std::int64_t>(server.sessions.size())}}
+        );
+        server.abandon = true;
+        ForEachSession(server, [](Session& session) { session.stream.close(); });
+        // A use case already running on a worker cannot be interrupted; its session ends after it.
+        server.changed.wait(lock, [&server] { return server.sessions.empty(); });
+    }
+    lock.unlock();
+    server.pool->join();
+    server.work.reset();
+    server.ioc.stop();
+    for (std::thread& thread : server.threads) {
+        thread.join();
+    }
+}
+
+unsigned short HttpServer::BoundPort() const {
+    return impl_->bound_port;
+}
+
+std::size_t HttpServer::OpenConnections() const {
+    const std::lock_guard lock(impl_->mutex);
+    return impl_->sessions.size();
+}
+
+std::size_t HttpServer::QueuedJobs() const {
+    const std::size_t in_pool = impl_->in_pool;
+    return in_pool > impl_->workers ? in_pool - impl_->workers : 0;
+}
+
+}  // namespace clockko::http

@@ -1,0 +1,105 @@
+#include "fakes/fake_auth_service.hpp"
+
+namespace clockko::http::testing {
+
+auth::UserProfile SampleUser() {
+    auth::UserProfile user;
+    user.id = "3f1c2b7e-0000-4000-8000-000000000001";
+    user.email = "test@example.com";
+    user.username = "test";
+    user.created_at = core::FromUnixSeconds(1795969289);  // 2026-11-29T16:21:29Z
+    return user;
+}
+
+FakeAuthService::FakeAuthService()
+    : on_register([](const auth::RegisterInput&) -> core::Result<auth::UserProfile> {
+          return SampleUser();
+      }),
+      on_login([](const auth::LoginInput&) -> core::Result<auth::TokenGrant> {
+          return auth::TokenGrant{
+              .access_token = "token-1", .token_type = "bearer", .expires_in_seconds = 1800};
+      }),
+      on_current_user([](const std::string&) -> core::Result<auth::UserProfile> {
+          return SampleUser();
+      }),
+      on_send_verification([](const std::string&) -> core::Result<core::Done> {
+          return core::Done{};
+      }),
+      on_verify([](const std::string&, const std::string&) -> core::Result<core::Done> {
+          return core::Done{};
+      }),
+      on_forgot([](const std::string&) -> core::Result<core::Done> { return core::Done{}; }),
+      on_reset(
+          [](const std::string&,
+             const std::string&,
+             const std::string&) -> core::Result<core::Done> { return core::Done{}; }
+      ) {}
+
+void FakeAuthService::Record(std::string call) {
+    const std::lock_guard lock(mutex_);
+    calls_.push_back(std::move(call));
+}
+
+core::Result<auth::UserProfile> FakeAuthService::Register(const auth::RegisterInput& input) {
+    Record("Register(" + input.email + ")");
+    {
+        const std::lock_guard lock(mutex_);
+        last_register_ = input;
+    }
+    return on_register(input);
+}
+
+core::Result<auth::TokenGrant> FakeAuthService::Login(const auth::LoginInput& input) {
+    Record("Login(" + input.email + ")");
+    {
+        const std::lock_guard lock(mutex_);
+        last_login_ = input;
+    }
+    return on_login(input);
+}
+
+core::Result<auth::UserProfile> FakeAuthService::CurrentUser(const std::string& access_token) {
+    Record("CurrentUser(" + access_token + ")");
+    return on_current_user(access_token);
+}
+
+core::Result<core::Done> FakeAuthService::SendVerificationCode(const std::string& email) {
+    Record("SendVerificationCode(" + email + ")");
+    return on_send_verification(email);
+}
+
+core::Result<core::Done> FakeAuthService::VerifyEmail(
+    const std::string& email, const std::string& code
+) {
+    Record("VerifyEmail(" + email + ", " + code + ")");
+    return on_verify(email, code);
+}
+
+core::Result<core::Done> FakeAuthService::ForgotPassword(const std::string& email) {
+    Record("ForgotPassword(" + email + ")");
+    return on_forgot(email);
+}
+
+core::Result<core::Done> FakeAuthService::ResetPassword(
+    const std::string& email, const std::string& code, const std::string& new_password
+) {
+    Record("ResetPassword(" + email + ", " + code + ", " + new_password + ")");
+    return on_reset(email, code, new_password);
+}
+
+std::vector<std::string> FakeAuthService::Calls() const {
+    const std::lock_guard lock(mutex_);
+    return calls_;
+}
+
+std::optional<auth::RegisterInput> FakeAuthService::LastRegister() const {
+    const std::lock_guard lock(mutex_);
+    return last_register_;
+}
+
+std::optional<auth::LoginInput> FakeAuthService::LastLogin() const {
+    const std::lock_guard lock(mutex_);
+    return last_login_;
+}
+
+}  // namespace clockko::http::testing
