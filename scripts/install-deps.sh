@@ -12,14 +12,15 @@ build_packages=(
     libboost1.81-dev libboost-json1.81-dev
     libssl-dev libcrypt-dev libjwt-dev libpq-dev libsqlite3-dev libcurl4-openssl-dev
     libcli11-dev
+    nodejs
 )
 runtime_packages=(
-    ca-certificates libboost-json1.81.0 libssl3 libcrypt1 libjwt0 libpq5 libsqlite3-0 libcurl4
+    ca-certificates libboost-json1.81.0 libboost-container1.81.0 libssl3 libcrypt1 libjwt0 libpq5 libsqlite3-0 libcurl4
 )
 test_packages=(
     libgtest-dev libgmock-dev postgresql-15 postgresql-client-15 sqlite3 curl jq
     clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14 shellcheck chromium sqlmap
-    python3 python3-passlib nodejs nginx
+    python3 python3-passlib nginx git binutils
 )
 bench_packages=(wrk nginx libbenchmark-dev)
 
@@ -49,7 +50,7 @@ if command -v node >/dev/null 2>&1; then
     done
     missing=("${filtered[@]}")
 fi
-if [ "$mode" = test ] && ! command -v npm >/dev/null 2>&1; then
+if [ "$mode" != runtime ] && ! command -v npm >/dev/null 2>&1; then
     missing+=(npm)
 fi
 
