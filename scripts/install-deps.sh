@@ -20,7 +20,7 @@ runtime_packages=(
 test_packages=(
     libgtest-dev libgmock-dev postgresql-15 postgresql-client-15 sqlite3 curl jq
     clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14 shellcheck chromium sqlmap
-    python3 python3-passlib nginx git binutils
+    python3 python3-passlib python3-bcrypt nginx git binutils
 )
 bench_packages=(wrk nginx libbenchmark-dev)
 

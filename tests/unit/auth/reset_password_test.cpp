@@ -18,15 +18,15 @@ protected:
         ASSERT_TRUE(auth::IsWellFormedCode(code_));
     }
 
-    core::Result<core::Done> Reset(
+    [[nodiscard]] core::Result<core::Done> Reset(
         const std::string& code,
         const std::string& password = kNewPassword,
         const std::string& email = "test@example.com"
-    ) {
+    ) const {
         return harness_.service->ResetPassword(email, code, password);
     }
 
-    bool CanLogIn(const std::string& password) {
+    [[nodiscard]] bool CanLogIn(const std::string& password) const {
         return harness_.service
             ->Login(
                 {.email = "test@example.com", .password = password, .client_address = "127.0.0.1"}

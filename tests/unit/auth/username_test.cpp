@@ -93,35 +93,37 @@ class RacingTransaction final : public store::StoreTransaction {
 public:
     int inserts = 0;
 
-    std::optional<store::UserRecord> FindUserByEmail(std::string_view) override { return {}; }
+    std::optional<store::UserRecord> FindUserByEmail(std::string_view /*email*/) override {
+        return {};
+    }
 
-    std::optional<store::UserRecord> FindUserById(std::string_view) override { return {}; }
+    std::optional<store::UserRecord> FindUserById(std::string_view /*id*/) override { return {}; }
 
-    bool UsernameExists(std::string_view) override { return false; }
+    bool UsernameExists(std::string_view /*username*/) override { return false; }
 
-    store::InsertUserOutcome InsertUser(const store::UserRecord&) override {
+    store::InsertUserOutcome InsertUser(const store::UserRecord& /*user*/) override {
         return ++inserts < 3 ? store::InsertUserOutcome::kUsernameTaken
                              : store::InsertUserOutcome::kInserted;
     }
 
-    void UpdatePasswordHash(std::string_view, std::string_view) override {}
+    void UpdatePasswordHash(std::string_view /*user_id*/, std::string_view /*hash*/) override {}
 
-    void MarkVerified(std::string_view) override {}
+    void MarkVerified(std::string_view /*user_id*/) override {}
 
-    void ResetPassword(std::string_view, std::string_view) override {}
+    void ResetPassword(std::string_view /*user_id*/, std::string_view /*hash*/) override {}
 
-    void ReplaceCode(const store::CodeRecord&) override {}
+    void ReplaceCode(const store::CodeRecord& /*code*/) override {}
 
-    std::optional<store::CodeRecord> FindCurrentCode(std::string_view, store::CodePurpose)
-        override {
+    std::optional<store::CodeRecord>
+    FindCurrentCode(std::string_view /*user_id*/, store::CodePurpose /*purpose*/) override {
         return {};
     }
 
-    void RecordFailedAttempt(std::int64_t) override {}
+    void RecordFailedAttempt(std::int64_t /*code_id*/) override {}
 
-    void ConsumeCode(std::int64_t, core::TimePoint) override {}
+    void ConsumeCode(std::int64_t /*code_id*/, core::TimePoint /*now*/) override {}
 
-    void EnqueueMail(const store::OutgoingMail&, core::TimePoint) override {}
+    void EnqueueMail(const store::OutgoingMail& /*mail*/, core::TimePoint /*now*/) override {}
 };
 
 TEST(InsertWithDerivedUsername, SkipsANameTakenByAConcurrentInsert) {

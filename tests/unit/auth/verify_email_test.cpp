@@ -13,9 +13,9 @@ protected:
         ASSERT_TRUE(auth::IsWellFormedCode(code_));
     }
 
-    core::Result<core::Done> Verify(
+    [[nodiscard]] core::Result<core::Done> Verify(
         const std::string& code, const std::string& email = "test@example.com"
-    ) {
+    ) const {
         return harness_.service->VerifyEmail(email, code);
     }
 
