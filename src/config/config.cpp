@@ -42,6 +42,7 @@ const IntSetting kIntSettings[] = {
     {"WORKER_THREADS", &Config::worker_threads, 0, 256},
     {"WORKER_QUEUE_LIMIT", &Config::worker_queue_limit, 1, kMaxInt},
     {"SHUTDOWN_GRACE_SECONDS", &Config::shutdown_grace_seconds, 0, 3600},
+    {"MAX_CONNECTIONS", &Config::max_connections, 1, 1'000'000},
 };
 
 const char* const kDevelopmentCorsOrigins = "http://localhost:3000,http://localhost:5173";

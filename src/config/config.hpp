@@ -69,6 +69,8 @@ struct Config {
     int worker_threads = 0;
     /// Jobs that may wait for a worker before the server answers 503.
     int worker_queue_limit = 1024;
+    /// Open connections beyond this are answered 503 and closed.
+    int max_connections = 10000;
     /// In-flight requests are given this long to finish after SIGTERM.
     int shutdown_grace_seconds = 10;
 };

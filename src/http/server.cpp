@@ -54,7 +54,7 @@ void Spawn(Impl* server, tcp::socket socket) {
     if (open >= cap + kMaxRefusing) {
         return;  // closing the socket is the cheapest refusal under a flood
     }
-    auto session = std::make_shared<Session>(*server, std::move(socket), PeerText(endpoint));
+    auto session = Session::Create(*server, std::move(socket), PeerText(endpoint));
     auto executor = session->stream.get_executor();
     asio::co_spawn(
         executor,
@@ -117,6 +117,7 @@ ServerOptions ServerOptions::FromConfig(const config::Config& config) {
     options.worker_threads = config.worker_threads;
     options.worker_queue_limit = config.worker_queue_limit;
     options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
+    options.max_connections = config.max_connections;
     return options;
 }
 

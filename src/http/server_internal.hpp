@@ -74,10 +74,18 @@ using Impl = HttpServer::Impl;
 /// One connection. Its coroutine and every posted closure share ownership; all members are
 /// touched only on the connection's strand.
 struct Session : std::enable_shared_from_this<Session> {
+    /// Use Create: registration must follow make_shared, which sets up weak_from_this().
     Session(Impl& owner, tcp::socket socket, std::string peer_address)
-        : server(owner), stream(std::move(socket)), peer(std::move(peer_address)) {
-        const std::lock_guard lock(server.mutex);
-        server.sessions.insert(this);
+        : server(owner), stream(std::move(socket)), peer(std::move(peer_address)) {}
+
+    /// A registered session (Stop() and Wait() see it until it is destroyed).
+    static std::shared_ptr<Session> Create(
+        Impl& owner, tcp::socket socket, std::string peer_address
+    ) {
+        auto session = std::make_shared<Session>(owner, std::move(socket), std::move(peer_address));
+        const std::lock_guard lock(owner.mutex);
+        owner.sessions.insert(session.get());
+        return session;
     }
 
     ~Session() {

@@ -177,7 +177,12 @@ asio::awaitable<bool> Write(
     const bool keep_alive =
         in.ok && in.keep_alive && !response.close_connection && !session->server.stopping;
     out.keep_alive(keep_alive);
-    out.prepare_payload();
+    const bool bodiless = response.status < 200 || response.status == 204 || response.status == 304;
+    if (bodiless) {
+        out.body().clear();  // RFC 9110 §8.6: no Content-Length on 1xx, 204 (Beast would add 0)
+    } else {
+        out.prepare_payload();
+    }
     if (in.head) {
         out.body().clear();  // Content-Length stays that of the GET answer (RFC 9110 §9.3.2)
     }

@@ -192,6 +192,22 @@ TEST_F(SessionTest, HeadSendsHeadersOnly) {
     EXPECT_EQ(next->body, R"({"message":"ClockKo API is running"})");
 }
 
+TEST_F(SessionTest, PreflightAnswers204WithoutBody) {
+    Start();
+    RawClient client(port_);
+    ASSERT_TRUE(
+        client.Send("OPTIONS /api/auth/login HTTP/1.1\r\nHost: t\r\nOrigin: http://x.example\r\n"
+                    "Access-Control-Request-Method: POST\r\n\r\n")
+    );
+    const auto response = client.Read();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 204);
+    EXPECT_EQ(response->Header("access-control-allow-methods"), "POST, OPTIONS");
+    EXPECT_EQ(response->Header("content-length"), "<absent>");
+    ASSERT_TRUE(client.Send(kGetHealth));  // the connection is still in step
+    EXPECT_EQ(client.Read().value_or(RawClient::Response{}).status, 200);
+}
+
 TEST_F(SessionTest, DeclaredBodyOverLimitAnswers413AndCloses) {
     Start();
     RawClient client(port_);
