@@ -100,13 +100,14 @@ public:
     }
 
     bool Verify(std::string_view password, std::string_view hash) override {
-        // Passwords over 72 bytes cannot have been set (the policy refuses them), so they fail
-        // rather than match their 72-byte prefix; they still cost one computation.
-        const bool usable = IsHashable(password) && IsBcryptHash(hash);
-        const std::string computed = Compute(
-            password.substr(0, std::min(password.size(), kMaxPasswordBytes)),
-            std::string(usable ? hash : std::string_view(dummy_hash_))
-        );
+        // bcrypt reads the first 72 bytes only. The original backend (passlib) cut longer
+        // passwords silently, so an adopted user who chose one still logs in with it; the policy
+        // refuses such passwords for every new hash, so no hash of ours depends on this.
+        const std::string_view significant =
+            password.substr(0, std::min(password.size(), kMaxPasswordBytes));
+        const bool usable = IsHashable(significant) && IsBcryptHash(hash);
+        const std::string computed =
+            Compute(significant, std::string(usable ? hash : std::string_view(dummy_hash_)));
         return usable && computed.size() == hash.size() &&
                CRYPTO_memcmp(computed.data(), hash.data(), hash.size()) == 0;
     }

@@ -1,5 +1,6 @@
 #include "auth/auth_context.hpp"
 #include "auth/email.hpp"
+#include "auth/password_policy.hpp"
 #include "core/log.hpp"
 
 #include <optional>
@@ -64,7 +65,10 @@ core::Result<TokenGrant> LogIn(const AuthContext& context, const LoginInput& inp
         error.log = "login refused: account disabled";
         return error;
     }
-    if (context.hasher.NeedsRehash(user->hashed_password)) {
+    // A password over 72 bytes (accepted by the original backend) cannot be hashed anew: that
+    // user keeps the old hash, which still verifies.
+    if (context.hasher.NeedsRehash(user->hashed_password) &&
+        input.password.size() <= kMaxPasswordBytes) {
         UpgradeHash(context, *user, input.password);
     }
     TokenGrant grant;

@@ -108,6 +108,7 @@ std::chrono::milliseconds OutboxWorker::PollOnce() {
             Handle(entry);
             ++handled;
         }
+        ReleaseUntried(batch, handled);
     } catch (const std::exception& error) {
         // One warning when the outage starts; while it lasts, the pause doubles quietly.
         const bool first = store_backoff_.count() == 0;
@@ -126,6 +127,14 @@ std::chrono::milliseconds OutboxWorker::PollOnce() {
         return store_backoff_;
     }
     return handled == options_.batch_size ? std::chrono::milliseconds{0} : options_.poll_interval;
+}
+
+// Stopping mid-batch: the rest goes back now, so that another instance (or this one after a
+// restart) sends it without waiting for the lease to end.
+void OutboxWorker::ReleaseUntried(const std::vector<store::OutboxEntry>& batch, std::size_t tried) {
+    for (std::size_t i = tried; i < batch.size(); ++i) {
+        store_.ReleaseMail(batch[i].id);
+    }
 }
 
 void OutboxWorker::Handle(const store::OutboxEntry& entry) {

@@ -72,7 +72,7 @@ public:
     /// Asks for a pass now (call after enqueuing mail) instead of at the next poll.
     void Wake();
     /// Finishes the message being sent, then joins the thread. Messages claimed but not yet
-    /// sent stay leased and are taken again when their lease ends. Idempotent; also run by
+    /// sent are released at once, so another instance may take them. Idempotent; also run by
     /// the destructor.
     void Stop();
 
@@ -86,6 +86,7 @@ public:
 
 private:
     void Run();
+    void ReleaseUntried(const std::vector<store::OutboxEntry>& batch, std::size_t tried);
     void Handle(const store::OutboxEntry& entry);
     void Retry(const store::OutboxEntry& entry, const SendOutcome& outcome);
     void Fail(const store::OutboxEntry& entry, std::string_view reason);

@@ -94,6 +94,9 @@ public:
     virtual void MarkMailRetry(std::int64_t id, core::TimePoint next_attempt, std::string_view error) = 0;
     /// Given up: kept as failed, parameters erased.
     virtual void MarkMailFailed(std::int64_t id, std::string_view error) = 0;
+    /// Ends this caller's claim on a message it did not try (stopping): another claimer may take
+    /// it now instead of when the lease ends. Attempts are unchanged.
+    virtual void ReleaseMail(std::int64_t id) = 0;
     /// Messages neither sent nor failed (for metrics and tests).
     [[nodiscard]] virtual std::int64_t PendingMailCount() = 0;
 };

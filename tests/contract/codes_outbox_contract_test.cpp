@@ -145,6 +145,26 @@ TEST_P(StoreContract, ClaimedMailIsLeasedUntilTheLeaseEnds) {
     EXPECT_EQ(store().PendingMailCount(), 3);
 }
 
+TEST_P(StoreContract, ReleasedMailIsClaimableAtOnceWithItsAttemptsUnchanged) {
+    Migrate();
+    store().Transact([&](StoreTransaction& transaction) {
+        transaction.EnqueueMail(Mail("a@example.com"), T0());
+        transaction.EnqueueMail(Mail("b@example.com"), T0());
+    });
+    const auto claimed = store().ClaimMail(10, T0(), seconds{60});
+    ASSERT_EQ(claimed.size(), 2U);
+    store().ReleaseMail(claimed[1].id);
+    const auto again = store().ClaimMail(10, T0() + seconds{1}, seconds{60});
+    ASSERT_EQ(again.size(), 1U);
+    EXPECT_EQ(again[0].id, claimed[1].id);
+    EXPECT_EQ(again[0].attempts, 0);
+    // Releasing a message already sent changes nothing.
+    store().MarkMailSent(claimed[0].id, T0());
+    store().ReleaseMail(claimed[0].id);
+    EXPECT_TRUE(store().ClaimMail(10, T0() + seconds{2}, seconds{60}).empty());
+    EXPECT_EQ(store().PendingMailCount(), 1);
+}
+
 TEST_P(StoreContract, ConcurrentClaimersNeverGetTheSameMessage) {
     Migrate();
     constexpr int kMessages = 60;

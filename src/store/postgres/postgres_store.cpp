@@ -138,6 +138,7 @@ public:
     void MarkMailRetry(std::int64_t id, core::TimePoint next_attempt, std::string_view error)
         override;
     void MarkMailFailed(std::int64_t id, std::string_view error) override;
+    void ReleaseMail(std::int64_t id) override;
     [[nodiscard]] std::int64_t PendingMailCount() override;
 
 private:
@@ -236,6 +237,13 @@ void PostgresStore::MarkMailFailed(std::int64_t id, std::string_view error) {
     WithConnection([&](Connection& connection) {
         connection.Execute(kMarkMailFailed, {id, error_text});
     });
+}
+
+void PostgresStore::ReleaseMail(std::int64_t id) {
+    static constexpr sql::Statement kReleaseMail{
+        "release_mail",
+        "UPDATE outbox SET claimed_until = NULL WHERE id = $1 AND status = 'pending'"};
+    WithConnection([&](Connection& connection) { connection.Execute(kReleaseMail, {id}); });
 }
 
 std::int64_t PostgresStore::PendingMailCount() {

@@ -57,6 +57,7 @@ public:
     void MarkMailRetry(std::int64_t id, core::TimePoint next_attempt, std::string_view error)
         override;
     void MarkMailFailed(std::int64_t id, std::string_view error) override;
+    void ReleaseMail(std::int64_t id) override;
     [[nodiscard]] std::int64_t PendingMailCount() override;
 
 private:
@@ -191,6 +192,15 @@ void SqliteStore::MarkMailFailed(std::int64_t id, std::string_view error) {
     auto lease = pool_.Acquire();
     Connection& connection = *lease;
     connection.RunImmediate([&] { connection.Execute(kMarkMailFailed, {id, error_text}); });
+}
+
+void SqliteStore::ReleaseMail(std::int64_t id) {
+    static constexpr sql::Statement kReleaseMail{
+        "release_mail",
+        "UPDATE outbox SET claimed_until = NULL WHERE id = ?1 AND status = 'pending'"};
+    auto lease = pool_.Acquire();
+    Connection& connection = *lease;
+    connection.RunImmediate([&] { connection.Execute(kReleaseMail, {id}); });
 }
 
 std::int64_t SqliteStore::PendingMailCount() {

@@ -310,6 +310,16 @@ void MemoryStore::MarkMailFailed(std::int64_t id, std::string_view error) {
     }
 }
 
+void MemoryStore::ReleaseMail(std::int64_t id) {
+    CheckCall();
+    const std::lock_guard lock(mutex_);
+    for (StoredMail& row : state_.outbox) {
+        if (row.id == id && row.status == MailStatus::kPending) {
+            row.leased_until.reset();
+        }
+    }
+}
+
 std::int64_t MemoryStore::PendingMailCount() {
     CheckCall();
     const std::lock_guard lock(mutex_);

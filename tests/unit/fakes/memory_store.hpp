@@ -65,6 +65,7 @@ public:
     void MarkMailRetry(std::int64_t id, core::TimePoint next_attempt, std::string_view error)
         override;
     void MarkMailFailed(std::int64_t id, std::string_view error) override;
+    void ReleaseMail(std::int64_t id) override;
     [[nodiscard]] std::int64_t PendingMailCount() override;
 
     /// Test controls.

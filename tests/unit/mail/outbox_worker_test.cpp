@@ -210,6 +210,19 @@ TEST_F(OutboxWorkerTest, StopReturnsPromptlyAndIsIdempotent) {
     EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
 }
 
+TEST_F(OutboxWorkerTest, StoppingMidBatchReleasesTheUntriedMessagesAtOnce) {
+    for (int i = 0; i < 3; ++i) {
+        store_.Add(CodeMail(), clock_.Now());
+    }
+    auto worker = MakeWorker({.batch_size = 10});
+    mailer_.OnSend([&worker] { worker.Stop(); });  // no thread started: Stop only flags
+    worker.PollOnce();
+    EXPECT_EQ(mailer_.Sent().size(), 1U);
+    EXPECT_EQ(store_.Released(), 2);
+    // Claimable again now, not after the 60 s lease.
+    EXPECT_EQ(store_.ClaimMail(10, clock_.Now(), 60s).size(), 2U);
+}
+
 TEST_F(OutboxWorkerTest, BackgroundThreadKeepsGoingThroughAStoreOutage) {
     store_.Add(CodeMail(), clock_.Now());
     store_.FailClaims(2);

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <vector>
@@ -80,6 +81,9 @@ private:
 class FakeMailer final : public Mailer {
 public:
     [[nodiscard]] SendOutcome Send(const MailMessage& message) override {
+        if (on_send_) {
+            on_send_();  // outside the lock: it may call back into the worker
+        }
         const std::scoped_lock lock(mutex_);
         sent_.push_back(message);
         SendOutcome outcome = SendOutcome::Delivered();
@@ -90,6 +94,9 @@ public:
         changed_.notify_all();
         return outcome;
     }
+
+    /// Runs before each send, on the sending thread (set before the worker starts).
+    void OnSend(std::function<void()> hook) { on_send_ = std::move(hook); }
 
     void Script(std::vector<SendOutcome> outcomes) {
         const std::scoped_lock lock(mutex_);
@@ -112,6 +119,7 @@ private:
     std::condition_variable changed_;
     std::deque<SendOutcome> script_;
     std::vector<MailMessage> sent_;
+    std::function<void()> on_send_;
 };
 
 /// The outbox part of a Store, in memory, with the claim and lease rules of the real ones.
@@ -148,6 +156,12 @@ public:
     [[nodiscard]] Row Get(std::int64_t id) const {
         const std::scoped_lock lock(mutex_);
         return *Find(id);
+    }
+
+    /// How many claims were given back with ReleaseMail.
+    [[nodiscard]] int Released() const {
+        const std::scoped_lock lock(mutex_);
+        return released_;
     }
 
     [[nodiscard]] int ClaimCalls() const {
@@ -217,6 +231,15 @@ public:
         row->last_error = error;
     }
 
+    void ReleaseMail(std::int64_t id) override {
+        const std::scoped_lock lock(mutex_);
+        Row* row = Find(id);
+        if (row->state == State::kPending) {
+            row->leased_until = {};
+        }
+        ++released_;
+    }
+
     [[nodiscard]] std::int64_t PendingMailCount() override {
         const std::scoped_lock lock(mutex_);
         return std::count_if(rows_.begin(), rows_.end(), [](const Row& row) {
@@ -244,6 +267,7 @@ private:
     std::int64_t next_id_ = 1;
     int failing_claims_ = 0;
     int claim_calls_ = 0;
+    int released_ = 0;
 };
 
 }  // namespace clockko::mail::testing
