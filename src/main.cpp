@@ -14,12 +14,12 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 #include <CLI/CLI.hpp>
-#include <pthread.h>
 
 #include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <pthread.h>
 #include <thread>
 
 namespace {
@@ -103,6 +103,18 @@ auth::AuthSettings MakeAuthSettings(const config::Config& config) {
         .otp_lifetime = std::chrono::minutes{config.otp_expire_minutes},
         .password_min_length = config.password_min_length,
         .bcrypt_cost = config.bcrypt_rounds,
+        .throttle =
+            {
+                .login_max_failures = config.login_max_failures,
+                .login_max_failures_account = config.login_max_failures_account,
+                .login_max_failures_address = config.login_max_failures_address,
+                .window = std::chrono::minutes{config.throttle_window_minutes},
+                .code_resend = std::chrono::seconds{config.code_resend_seconds},
+                .code_max_per_hour = config.code_max_per_hour,
+                .code_max_per_hour_address = config.code_max_per_hour_address,
+                .code_max_failures_account = config.code_max_failures_account,
+                .code_max_failures_address = config.code_max_failures_address,
+            },
     };
 }
 

@@ -4,6 +4,7 @@
 #include "auth/otp.hpp"
 #include "auth/password_hasher.hpp"
 #include "auth/password_policy.hpp"
+#include "auth/throttle.hpp"
 #include "auth/token_service.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
@@ -26,6 +27,7 @@ struct AuthContext {
     const PasswordPolicy& passwords;
     std::chrono::minutes otp_lifetime;
     std::chrono::seconds too_many_attempts_retry_after;
+    const Throttle& throttle;
 };
 
 /// The client's view of a stored user.
@@ -41,19 +43,23 @@ struct AuthContext {
     const AuthContext& context, std::string_view access_token
 );
 [[nodiscard]] core::Result<core::Done> RequestVerificationCode(
-    const AuthContext& context, std::string_view email
+    const AuthContext& context, std::string_view email, std::string_view client_address
 );
 [[nodiscard]] core::Result<core::Done> ConfirmEmail(
-    const AuthContext& context, std::string_view email, std::string_view code
+    const AuthContext& context,
+    std::string_view email,
+    std::string_view code,
+    std::string_view client_address
 );
 [[nodiscard]] core::Result<core::Done> RequestPasswordReset(
-    const AuthContext& context, std::string_view email
+    const AuthContext& context, std::string_view email, std::string_view client_address
 );
 [[nodiscard]] core::Result<core::Done> ResetPasswordWithCode(
     const AuthContext& context,
     std::string_view email,
     std::string_view code,
-    std::string_view new_password
+    std::string_view new_password,
+    std::string_view client_address
 );
 
 }  // namespace clockko::auth

@@ -29,6 +29,7 @@ public:
           tokens_(MakeTokens(dependencies)),
           codes_(settings_.secret_key, settings_.secret_key_previous),
           passwords_(settings_.password_min_length, std::move(dependencies.common_passwords)),
+          throttle_(dependencies.store, settings_.throttle),
           context_{
               .store = dependencies.store,
               .clock = dependencies.clock,
@@ -39,6 +40,7 @@ public:
               .passwords = passwords_,
               .otp_lifetime = settings_.otp_lifetime,
               .too_many_attempts_retry_after = settings_.too_many_attempts_retry_after,
+              .throttle = throttle_,
           } {
         if (settings_.otp_lifetime.count() <= 0 ||
             settings_.too_many_attempts_retry_after.count() <= 0) {
@@ -58,23 +60,31 @@ public:
         return GetCurrentUser(context_, access_token);
     }
 
-    core::Result<core::Done> SendVerificationCode(const std::string& email) override {
-        return RequestVerificationCode(context_, email);
+    core::Result<core::Done> SendVerificationCode(
+        const std::string& email, const std::string& client_address
+    ) override {
+        return RequestVerificationCode(context_, email, client_address);
     }
 
-    core::Result<core::Done> VerifyEmail(const std::string& email, const std::string& code)
-        override {
-        return ConfirmEmail(context_, email, code);
+    core::Result<core::Done> VerifyEmail(
+        const std::string& email, const std::string& code, const std::string& client_address
+    ) override {
+        return ConfirmEmail(context_, email, code, client_address);
     }
 
-    core::Result<core::Done> ForgotPassword(const std::string& email) override {
-        return RequestPasswordReset(context_, email);
+    core::Result<core::Done> ForgotPassword(
+        const std::string& email, const std::string& client_address
+    ) override {
+        return RequestPasswordReset(context_, email, client_address);
     }
 
     core::Result<core::Done> ResetPassword(
-        const std::string& email, const std::string& code, const std::string& new_password
+        const std::string& email,
+        const std::string& code,
+        const std::string& new_password,
+        const std::string& client_address
     ) override {
-        return ResetPasswordWithCode(context_, email, code, new_password);
+        return ResetPasswordWithCode(context_, email, code, new_password, client_address);
     }
 
 private:
@@ -109,6 +119,7 @@ private:
     std::shared_ptr<TokenService> tokens_;
     CodeHasher codes_;
     PasswordPolicy passwords_;
+    Throttle throttle_;
     AuthContext context_;
 };
 

@@ -54,25 +54,59 @@ public:
 
     /// kValidation (email, password rules), kEmailTaken.
     [[nodiscard]] virtual core::Result<UserProfile> Register(const RegisterInput& input) = 0;
-    /// kInvalidCredentials (unknown email or wrong password, same work), kAccountDisabled.
+    /// kInvalidCredentials (unknown email or wrong password, same work), kAccountDisabled,
+    /// kRateLimited (a login throttle reached: refused before any hashing, whatever the
+    /// password).
     [[nodiscard]] virtual core::Result<TokenGrant> Login(const LoginInput& input) = 0;
     /// `access_token` is the bearer token without the scheme. kNotAuthenticated (empty),
     /// kInvalidToken, kTokenExpired.
     [[nodiscard]] virtual core::Result<UserProfile> CurrentUser(const std::string& access_token
     ) = 0;
+    /// `client_address` (as http::ClientAddress computes it; empty when unknown) feeds the
+    /// per-address throttles and the security log. Every code use case may answer
+    /// kRateLimited (with retry_after_seconds) when a throttle of the contract applies, alike
+    /// for existing and unknown emails.
     /// Always succeeds for a valid email (same answer whether the account exists); kValidation.
-    [[nodiscard]] virtual core::Result<core::Done> SendVerificationCode(const std::string& email
+    [[nodiscard]] virtual core::Result<core::Done> SendVerificationCode(
+        const std::string& email, const std::string& client_address
     ) = 0;
     /// kInvalidOtp (wrong, expired, used, unknown email), kTooManyAttempts.
     [[nodiscard]] virtual core::Result<core::Done> VerifyEmail(
-        const std::string& email, const std::string& code
+        const std::string& email, const std::string& code, const std::string& client_address
     ) = 0;
     /// Always succeeds for a valid email (same answer whether the account exists); kValidation.
-    [[nodiscard]] virtual core::Result<core::Done> ForgotPassword(const std::string& email) = 0;
+    [[nodiscard]] virtual core::Result<core::Done> ForgotPassword(
+        const std::string& email, const std::string& client_address
+    ) = 0;
     /// kInvalidOtp, kTooManyAttempts, kValidation (weak new password).
     [[nodiscard]] virtual core::Result<core::Done> ResetPassword(
-        const std::string& email, const std::string& code, const std::string& new_password
+        const std::string& email,
+        const std::string& code,
+        const std::string& new_password,
+        const std::string& client_address
     ) = 0;
+
+    /// The same without a client address (tests, tools): the per-address throttles do not
+    /// apply. The HTTP layer always passes the address.
+    [[nodiscard]] core::Result<core::Done> SendVerificationCode(const std::string& email) {
+        return SendVerificationCode(email, std::string());
+    }
+
+    [[nodiscard]] core::Result<core::Done> VerifyEmail(
+        const std::string& email, const std::string& code
+    ) {
+        return VerifyEmail(email, code, std::string());
+    }
+
+    [[nodiscard]] core::Result<core::Done> ForgotPassword(const std::string& email) {
+        return ForgotPassword(email, std::string());
+    }
+
+    [[nodiscard]] core::Result<core::Done> ResetPassword(
+        const std::string& email, const std::string& code, const std::string& new_password
+    ) {
+        return ResetPassword(email, code, new_password, std::string());
+    }
 };
 
 }  // namespace clockko::auth

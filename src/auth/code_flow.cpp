@@ -10,6 +10,55 @@ core::Error InvalidOtp(std::string log) {
     return error;
 }
 
+namespace {
+
+// Only for the security log of a refused request: one read, on both paths alike.
+std::string UserIdForLog(const AuthContext& context, std::string_view email) {
+    std::string user_id;
+    context.store.Transact([&](store::StoreTransaction& transaction) {
+        const std::optional<store::UserRecord> user = transaction.FindUserByEmail(email);
+        user_id = user ? user->id : std::string();
+    });
+    return user_id;
+}
+
+}  // namespace
+
+core::Result<core::Done> ThrottleCodeRequest(
+    const AuthContext& context,
+    store::CodePurpose purpose,
+    std::string_view email,
+    std::string_view client_address,
+    core::TimePoint now
+) {
+    const auto refusal = context.throttle.CountCodeRequest(purpose, email, client_address, now);
+    if (refusal) {
+        return Throttled(*refusal, UserIdForLog(context, email), client_address);
+    }
+    return core::Done{};
+}
+
+core::Result<core::Done> ThrottledCodeCheck(
+    const AuthContext& context,
+    store::CodePurpose purpose,
+    std::string_view email,
+    std::string_view client_address,
+    core::TimePoint now,
+    const std::function<core::Result<core::Done>(std::string& user_id)>& check
+) {
+    if (const auto refusal = context.throttle.CodeCheckRefusal(email, client_address, now)) {
+        return Throttled(*refusal, UserIdForLog(context, email), client_address);
+    }
+    std::string user_id;
+    core::Result<core::Done> outcome = check(user_id);
+    if (!outcome && (outcome.error().code == core::ErrorCode::kInvalidOtp ||
+                     outcome.error().code == core::ErrorCode::kTooManyAttempts)) {
+        context.throttle.CountCodeFailure(email, client_address, now);
+        LogCodeFailure(purpose, outcome.error(), user_id, client_address);
+    }
+    return outcome;
+}
+
 core::TimePoint FloorToSeconds(core::TimePoint time) {
     return std::chrono::floor<std::chrono::seconds>(time);
 }

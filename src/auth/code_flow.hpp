@@ -4,6 +4,7 @@
 #include "core/error.hpp"
 #include "store/store.hpp"
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,28 @@ inline constexpr int kMaxCodeAttempts = 5;
     store::CodePurpose purpose,
     std::string_view code,
     core::TimePoint now
+);
+
+/// Counts a code request on the throttles (before the account is looked up, so an unknown
+/// email is treated exactly like a known one); the 429 when one refuses it.
+[[nodiscard]] core::Result<core::Done> ThrottleCodeRequest(
+    const AuthContext& context,
+    store::CodePurpose purpose,
+    std::string_view email,
+    std::string_view client_address,
+    core::TimePoint now
+);
+
+/// Runs `check` (a code check of `purpose` that reports the user id it found, if any) behind
+/// the code-failure throttles: refused with 429 once a limit is reached; every failure is
+/// counted and logged as a security event.
+[[nodiscard]] core::Result<core::Done> ThrottledCodeCheck(
+    const AuthContext& context,
+    store::CodePurpose purpose,
+    std::string_view email,
+    std::string_view client_address,
+    core::TimePoint now,
+    const std::function<core::Result<core::Done>(std::string& user_id)>& check
 );
 
 /// The one answer for every code failure that is not kTooManyAttempts.

@@ -5,12 +5,20 @@
 
 namespace clockko::auth {
 
-core::Result<core::Done> RequestPasswordReset(const AuthContext& context, std::string_view email) {
+core::Result<core::Done> RequestPasswordReset(
+    const AuthContext& context, std::string_view email, std::string_view client_address
+) {
     core::Result<std::string> normalized = NormalizeAndValidateEmail(email);
     if (!normalized) {
         return normalized.error();
     }
     const core::TimePoint now = context.clock.Now();
+    core::Result<core::Done> allowed = ThrottleCodeRequest(
+        context, store::CodePurpose::kResetPassword, *normalized, client_address, now
+    );
+    if (!allowed) {
+        return allowed.error();
+    }
     context.store.Transact([&](store::StoreTransaction& transaction) {
         const std::optional<store::UserRecord> user = transaction.FindUserByEmail(*normalized);
         // Same success whether or not the account exists; a disabled account gets nothing.

@@ -45,12 +45,19 @@ void UpgradeHash(
 core::Result<TokenGrant> LogIn(const AuthContext& context, const LoginInput& input) {
     const std::string email = NormalizeEmail(input.email);
     const std::optional<store::UserRecord> user = FindByEmail(context, email);
+    const core::TimePoint now = context.clock.Now();
+    // Before any hashing and whatever the password: a throttled guesser learns nothing, and an
+    // unknown email is refused exactly like a known one (the counters are keyed by the email).
+    if (const auto refusal = context.throttle.LoginRefusal(email, input.client_address, now)) {
+        return Throttled(*refusal, user ? user->id : std::string(), input.client_address);
+    }
     // Exactly one hash computation on every path, so that an unknown email answers like a wrong
     // password, in the same time.
     const bool password_ok = context.hasher.Verify(
         input.password, user ? user->hashed_password : context.hasher.DummyHash()
     );
     if (!user || !password_ok) {
+        context.throttle.CountLoginFailure(email, input.client_address, now);
         core::LogInfo(
             "security event",
             {{"event", std::string("login_failed")},
@@ -59,6 +66,7 @@ core::Result<TokenGrant> LogIn(const AuthContext& context, const LoginInput& inp
         );
         return InvalidCredentials();
     }
+    context.throttle.ClearLoginFailures(email, input.client_address);
     if (!user->is_active) {
         core::Error error =
             core::MakeError(core::ErrorCode::kAccountDisabled, "Account is disabled");

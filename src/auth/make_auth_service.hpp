@@ -3,6 +3,7 @@
 #include "auth/auth_service.hpp"
 #include "auth/password_hasher.hpp"
 #include "auth/password_policy.hpp"
+#include "auth/throttle.hpp"
 #include "auth/token_service.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
@@ -26,6 +27,7 @@ struct AuthSettings {
     unsigned bcrypt_max_concurrent = 0;  ///< hashes at once; 0: the number of hardware threads
     /// Retry-After of a kTooManyAttempts answer (the code is void: a new one must be requested).
     std::chrono::seconds too_many_attempts_retry_after{60};
+    ThrottleSettings throttle;  ///< the throttling variables
 };
 
 /// What MakeAuthService needs. The referenced objects must outlive the service.

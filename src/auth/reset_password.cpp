@@ -16,7 +16,11 @@ struct CheckedReset {
 // First pass, before any hashing: a wrong guess costs no bcrypt work, and it is counted since
 // the transaction commits.
 core::Result<CheckedReset> CheckFirst(
-    const AuthContext& context, const std::string& email, std::string_view code, core::TimePoint now
+    const AuthContext& context,
+    const std::string& email,
+    std::string_view code,
+    core::TimePoint now,
+    std::string& user_id
 ) {
     core::Result<CheckedReset> outcome = InvalidOtp("unknown or disabled account");
     context.store.Transact([&](store::StoreTransaction& transaction) {
@@ -25,6 +29,7 @@ core::Result<CheckedReset> CheckFirst(
             outcome = InvalidOtp("unknown or disabled account");
             return;
         }
+        user_id = user->id;
         core::Result<store::CodeRecord> checked =
             CheckCode(context, transaction, *user, store::CodePurpose::kResetPassword, code, now);
         if (!checked) {
@@ -51,41 +56,28 @@ bool StillCurrent(
            now < code->expires_at;
 }
 
-}  // namespace
-
-core::Result<core::Done> ResetPasswordWithCode(
+// Hashed outside any transaction: a transaction must never wait 260 ms on bcrypt.
+core::Result<core::Done> ApplyReset(
     const AuthContext& context,
-    std::string_view email,
-    std::string_view code,
-    std::string_view new_password
+    const CheckedReset& checked,
+    std::string_view new_password,
+    std::string_view client_address,
+    core::TimePoint now
 ) {
-    const std::string normalized = NormalizeEmail(email);
-    if (auto strong = context.passwords.Check(new_password, normalized, "new_password"); !strong) {
-        return strong.error();
-    }
-    if (!ValidateEmail(normalized)) {
-        return InvalidOtp("malformed email");  // an unknown email: the one answer
-    }
-    const core::TimePoint now = context.clock.Now();
-    const core::Result<CheckedReset> checked = CheckFirst(context, normalized, code, now);
-    if (!checked) {
-        return checked.error();
-    }
-    // Hashed outside any transaction: a transaction must never wait 260 ms on bcrypt.
     const std::string hashed = context.hasher.Hash(new_password);
     core::Result<core::Done> outcome = core::Done{};
     context.store.Transact([&](store::StoreTransaction& transaction) {
-        if (!StillCurrent(transaction, *checked, now)) {
+        if (!StillCurrent(transaction, checked, now)) {
             outcome = InvalidOtp("code used or replaced meanwhile");
             return;
         }
         // New hash, verified, token_version + 1: every earlier token is rejected from now on.
-        transaction.ResetPassword(checked->user.id, hashed);
-        transaction.ConsumeCode(checked->code_id, now);
+        transaction.ResetPassword(checked.user.id, hashed);
+        transaction.ConsumeCode(checked.code_id, now);
         const std::string changed_at = core::FormatRfc3339(now);
         transaction.EnqueueMail(
             MakeUserMail(
-                checked->user,
+                checked.user,
                 kPasswordChangedTemplate,
                 {{"changed_at", std::string_view(changed_at)}}
             ),
@@ -96,10 +88,51 @@ core::Result<core::Done> ResetPasswordWithCode(
     if (outcome) {
         core::LogInfo(
             "security event",
-            {{"event", std::string("password_reset")}, {"user_id", checked->user.id}}
+            {{"event", std::string("password_reset")},
+             {"user_id", checked.user.id},
+             {"client_ip", std::string(client_address)}}
         );
     }
     return outcome;
+}
+
+}  // namespace
+
+core::Result<core::Done> ResetPasswordWithCode(
+    const AuthContext& context,
+    std::string_view email,
+    std::string_view code,
+    std::string_view new_password,
+    std::string_view client_address
+) {
+    const std::string normalized = NormalizeEmail(email);
+    if (auto strong = context.passwords.Check(new_password, normalized, "new_password"); !strong) {
+        return strong.error();
+    }
+    const core::TimePoint now = context.clock.Now();
+    std::optional<CheckedReset> checked;
+    core::Result<core::Done> first = ThrottledCodeCheck(
+        context,
+        store::CodePurpose::kResetPassword,
+        normalized,
+        client_address,
+        now,
+        [&](std::string& user_id) -> core::Result<core::Done> {
+            if (!ValidateEmail(normalized)) {
+                return InvalidOtp("malformed email");  // an unknown email: the one answer
+            }
+            core::Result<CheckedReset> found = CheckFirst(context, normalized, code, now, user_id);
+            if (!found) {
+                return found.error();
+            }
+            checked = *std::move(found);
+            return core::Done{};
+        }
+    );
+    if (!first) {
+        return first.error();
+    }
+    return ApplyReset(context, *checked, new_password, client_address, now);
 }
 
 }  // namespace clockko::auth

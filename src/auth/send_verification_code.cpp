@@ -6,13 +6,19 @@
 namespace clockko::auth {
 
 core::Result<core::Done> RequestVerificationCode(
-    const AuthContext& context, std::string_view email
+    const AuthContext& context, std::string_view email, std::string_view client_address
 ) {
     core::Result<std::string> normalized = NormalizeAndValidateEmail(email);
     if (!normalized) {
         return normalized.error();
     }
     const core::TimePoint now = context.clock.Now();
+    core::Result<core::Done> allowed = ThrottleCodeRequest(
+        context, store::CodePurpose::kVerifyEmail, *normalized, client_address, now
+    );
+    if (!allowed) {
+        return allowed.error();
+    }
     context.store.Transact([&](store::StoreTransaction& transaction) {
         const std::optional<store::UserRecord> user = transaction.FindUserByEmail(*normalized);
         // The caller learns nothing either way: the answer is the same success.

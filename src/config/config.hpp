@@ -64,6 +64,9 @@ struct Config {
     int throttle_window_minutes = 15;
     int code_resend_seconds = 60;
     int code_max_per_hour = 5;
+    int code_max_per_hour_address = 20;  ///< code requests per client address per hour
+    int code_max_failures_account = 20;  ///< wrong codes per account per throttle window
+    int code_max_failures_address = 50;  ///< wrong codes per client address per window
     std::vector<std::string> trusted_proxies;
     /// Worker threads for blocking work (bcrypt, database); 0 means "derive from the core count".
     int worker_threads = 0;

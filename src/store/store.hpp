@@ -51,6 +51,12 @@ public:
     virtual void EnqueueMail(const OutgoingMail& mail, core::TimePoint now) = 0;
 };
 
+/// A throttle counter: hits counted in the window that ends at `window_ends_at`.
+struct ThrottleCount {
+    std::int64_t hits = 0;
+    core::TimePoint window_ends_at;
+};
+
 /// Persistence for the whole service, one implementation per database engine.
 /// @par Thread safety: every function may be called concurrently from any thread.
 /// Every function throws core::StoreUnavailable when the database cannot be reached and
@@ -99,6 +105,20 @@ public:
     virtual void ReleaseMail(std::int64_t id) = 0;
     /// Messages neither sent nor failed (for metrics and tests).
     [[nodiscard]] virtual std::int64_t PendingMailCount() = 0;
+
+    /// Counts one hit on `key` in one atomic statement (instances sharing the database never
+    /// lose a hit): a window of `window` starts at the first hit, or at the first hit after the
+    /// previous window ended. Returns the count including this hit. Now and then also deletes
+    /// counters whose window ended, so the table stays bounded.
+    [[nodiscard]] virtual ThrottleCount HitThrottle(
+        std::string_view key, core::TimePoint now, std::chrono::seconds window
+    ) = 0;
+    /// The counter of `key` while its window is open at `now`; nullopt when none is.
+    [[nodiscard]] virtual std::optional<ThrottleCount> ReadThrottle(
+        std::string_view key, core::TimePoint now
+    ) = 0;
+    /// Forgets the counter of `key` (a successful login).
+    virtual void ClearThrottle(std::string_view key) = 0;
 };
 
 }  // namespace clockko::store

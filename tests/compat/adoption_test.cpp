@@ -208,9 +208,11 @@ TEST_P(Adoption, MigrateKeepsEveryRowAndClearsOnlyThePlaintextSecrets) {
         EXPECT_EQ(row[0], "0");
     }
     const Rows versions = database_->Query("SELECT version FROM schema_migrations ORDER BY 1");
-    ASSERT_EQ(versions.size(), 2U);
-    EXPECT_EQ(versions[0][0], "1");
-    EXPECT_EQ(versions[1][0], "2");
+    // Every migration this binary knows, in order (later issues add some).
+    ASSERT_GE(versions.size(), 2U);
+    for (std::size_t index = 0; index < versions.size(); ++index) {
+        EXPECT_EQ(versions[index][0], std::to_string(index + 1));
+    }
 }
 
 TEST_P(Adoption, LeavesOtherTablesAlone) {

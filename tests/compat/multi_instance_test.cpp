@@ -64,8 +64,8 @@ TEST_F(MultiInstance, ACodeRequestedThroughOneInstanceVerifiesThroughAnother) {
     EXPECT_EQ(sent.at(0).at(0), "3");
 }
 
-// Needs the database-backed throttling of the security issue; the lead enables it then.
-TEST_F(MultiInstance, DISABLED_ThrottleHoldsAcrossInstances) {
+// The throttle counters live in the shared database: failures on one instance count on all.
+TEST_F(MultiInstance, ThrottleHoldsAcrossInstances) {
     overrides_ = {{"LOGIN_MAX_FAILURES", "3"}};
     StartInstances(kInstances);
     const std::string email = Email("throttle", 0, 0);

@@ -19,6 +19,12 @@ std::optional<std::map<std::string, std::string>> TestEnvironment(Backend backen
         {"LOG_LEVEL", "info"},
         {"CORS_ORIGINS", "http://localhost:3000,https://app.clockko.test"},
         {"DB_CONNECT_TIMEOUT_SECONDS", "5"},
+        // Every test talks from 127.0.0.1, and on PostgreSQL the shared servers keep one database
+        // across runs: the per-address limits would add up over unrelated tests. The throttle
+        // tests set small limits on databases of their own.
+        {"LOGIN_MAX_FAILURES_ADDRESS", "1000000"},
+        {"CODE_MAX_PER_HOUR_ADDRESS", "1000000"},
+        {"CODE_MAX_FAILURES_ADDRESS", "1000000"},
     };
     if (backend == Backend::kSqlite) {
         environment["DATABASE_URL"] = "sqlite:///:memory:";

@@ -9,7 +9,7 @@ HttpResponse HandleForgotPassword(const HttpRequest& request, HandlerContext& co
     if (!input) {
         return input.error();
     }
-    auto sent = context.auth.ForgotPassword(input->email);
+    auto sent = context.auth.ForgotPassword(input->email, request.client_address);
     if (!sent) {
         return ErrorResponse(sent.error());
     }

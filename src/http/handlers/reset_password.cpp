@@ -9,7 +9,9 @@ HttpResponse HandleResetPassword(const HttpRequest& request, HandlerContext& con
     if (!input) {
         return input.error();
     }
-    auto reset = context.auth.ResetPassword(input->email, input->otp, input->new_password);
+    auto reset = context.auth.ResetPassword(
+        input->email, input->otp, input->new_password, request.client_address
+    );
     if (!reset) {
         return ErrorResponse(reset.error());
     }

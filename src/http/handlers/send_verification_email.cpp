@@ -9,7 +9,7 @@ HttpResponse HandleSendVerificationEmail(const HttpRequest& request, HandlerCont
     if (!input) {
         return input.error();
     }
-    auto sent = context.auth.SendVerificationCode(input->email);
+    auto sent = context.auth.SendVerificationCode(input->email, request.client_address);
     if (!sent) {
         return ErrorResponse(sent.error());
     }

@@ -9,7 +9,7 @@ HttpResponse HandleVerifyEmail(const HttpRequest& request, HandlerContext& conte
     if (!input) {
         return input.error();
     }
-    auto verified = context.auth.VerifyEmail(input->email, input->otp);
+    auto verified = context.auth.VerifyEmail(input->email, input->otp, request.client_address);
     if (!verified) {
         return ErrorResponse(verified.error());
     }

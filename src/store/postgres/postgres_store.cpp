@@ -6,6 +6,7 @@
 #include "store/postgres/pg_migrate.hpp"
 #include "store/postgres/pg_pool.hpp"
 #include "store/postgres/pg_transaction.hpp"
+#include "store/postgres/postgres_throttle.hpp"
 
 #include <algorithm>
 #include <array>
@@ -140,6 +141,26 @@ public:
     void MarkMailFailed(std::int64_t id, std::string_view error) override;
     void ReleaseMail(std::int64_t id) override;
     [[nodiscard]] std::int64_t PendingMailCount() override;
+
+    [[nodiscard]] ThrottleCount HitThrottle(
+        std::string_view key, core::TimePoint now, std::chrono::seconds window
+    ) override {
+        return WithConnection([&](Connection& connection) {
+            return postgres::HitThrottle(connection, key, now, window);
+        });
+    }
+
+    [[nodiscard]] std::optional<ThrottleCount> ReadThrottle(
+        std::string_view key, core::TimePoint now
+    ) override {
+        return WithConnection([&](Connection& connection) {
+            return postgres::ReadThrottle(connection, key, now);
+        });
+    }
+
+    void ClearThrottle(std::string_view key) override {
+        WithConnection([&](Connection& connection) { postgres::ClearThrottle(connection, key); });
+    }
 
 private:
     // Runs `work` on a pooled connection. A pooled connection can have died while idle (the

@@ -4,6 +4,7 @@
 #include "core/log.hpp"
 #include "store/migrations/migrations.hpp"
 #include "store/sqlite/sqlite_pool.hpp"
+#include "store/sqlite/sqlite_throttle.hpp"
 #include "store/sqlite/sqlite_transaction.hpp"
 
 #include <algorithm>
@@ -59,6 +60,25 @@ public:
     void MarkMailFailed(std::int64_t id, std::string_view error) override;
     void ReleaseMail(std::int64_t id) override;
     [[nodiscard]] std::int64_t PendingMailCount() override;
+
+    [[nodiscard]] ThrottleCount HitThrottle(
+        std::string_view key, core::TimePoint now, std::chrono::seconds window
+    ) override {
+        auto lease = pool_.Acquire();
+        return sqlite::HitThrottle(*lease, key, now, window);
+    }
+
+    [[nodiscard]] std::optional<ThrottleCount> ReadThrottle(
+        std::string_view key, core::TimePoint now
+    ) override {
+        auto lease = pool_.Acquire();
+        return sqlite::ReadThrottle(*lease, key, now);
+    }
+
+    void ClearThrottle(std::string_view key) override {
+        auto lease = pool_.Acquire();
+        sqlite::ClearThrottle(*lease, key);
+    }
 
 private:
     ConnectionPool pool_;

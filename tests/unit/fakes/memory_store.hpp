@@ -40,6 +40,7 @@ struct MemoryState {
     std::vector<StoredMail> outbox;
     std::int64_t next_code_id = 1;
     std::int64_t next_mail_id = 1;
+    std::map<std::string, store::ThrottleCount> throttles;  ///< by key, expired ones included
 };
 
 /// store::Store in memory, faithful to the interface's contract: transactions are serialised,
@@ -67,6 +68,15 @@ public:
     void MarkMailFailed(std::int64_t id, std::string_view error) override;
     void ReleaseMail(std::int64_t id) override;
     [[nodiscard]] std::int64_t PendingMailCount() override;
+
+    /// Throttle counters: whole seconds, as the SQL backends keep them (memory_store_throttle.cpp).
+    [[nodiscard]] store::ThrottleCount HitThrottle(
+        std::string_view key, core::TimePoint now, std::chrono::seconds window
+    ) override;
+    [[nodiscard]] std::optional<store::ThrottleCount> ReadThrottle(
+        std::string_view key, core::TimePoint now
+    ) override;
+    void ClearThrottle(std::string_view key) override;
 
     /// Test controls.
     /// While set, every call throws core::StoreUnavailable.

@@ -185,6 +185,22 @@ public:
 
     [[nodiscard]] int ExpectedSchemaVersion() const override { return 1; }
 
+    [[nodiscard]] store::ThrottleCount HitThrottle(
+        std::string_view /*key*/, core::TimePoint /*now*/, std::chrono::seconds /*window*/
+    ) override {
+        throw std::logic_error("FakeOutboxStore: throttles are not used by the mail layer");
+    }
+
+    [[nodiscard]] std::optional<store::ThrottleCount> ReadThrottle(
+        std::string_view /*key*/, core::TimePoint /*now*/
+    ) override {
+        throw std::logic_error("FakeOutboxStore: throttles are not used by the mail layer");
+    }
+
+    void ClearThrottle(std::string_view /*key*/) override {
+        throw std::logic_error("FakeOutboxStore: throttles are not used by the mail layer");
+    }
+
     [[nodiscard]] std::vector<store::OutboxEntry> ClaimMail(
         std::size_t limit, core::TimePoint now, std::chrono::seconds lease
     ) override {

@@ -63,28 +63,49 @@ core::Result<auth::UserProfile> FakeAuthService::CurrentUser(const std::string& 
     return on_current_user(access_token);
 }
 
-core::Result<core::Done> FakeAuthService::SendVerificationCode(const std::string& email) {
+core::Result<core::Done> FakeAuthService::SendVerificationCode(
+    const std::string& email, const std::string& client_address
+) {
     Record("SendVerificationCode(" + email + ")");
+    RecordAddress(client_address);
     return on_send_verification(email);
 }
 
 core::Result<core::Done> FakeAuthService::VerifyEmail(
-    const std::string& email, const std::string& code
+    const std::string& email, const std::string& code, const std::string& client_address
 ) {
     Record("VerifyEmail(" + email + ", " + code + ")");
+    RecordAddress(client_address);
     return on_verify(email, code);
 }
 
-core::Result<core::Done> FakeAuthService::ForgotPassword(const std::string& email) {
+core::Result<core::Done> FakeAuthService::ForgotPassword(
+    const std::string& email, const std::string& client_address
+) {
     Record("ForgotPassword(" + email + ")");
+    RecordAddress(client_address);
     return on_forgot(email);
 }
 
 core::Result<core::Done> FakeAuthService::ResetPassword(
-    const std::string& email, const std::string& code, const std::string& new_password
+    const std::string& email,
+    const std::string& code,
+    const std::string& new_password,
+    const std::string& client_address
 ) {
     Record("ResetPassword(" + email + ", " + code + ", " + new_password + ")");
+    RecordAddress(client_address);
     return on_reset(email, code, new_password);
+}
+
+void FakeAuthService::RecordAddress(const std::string& client_address) {
+    const std::lock_guard lock(mutex_);
+    last_code_client_address_ = client_address;
+}
+
+std::string FakeAuthService::LastCodeClientAddress() const {
+    const std::lock_guard lock(mutex_);
+    return last_code_client_address_;
 }
 
 std::vector<std::string> FakeAuthService::Calls() const {

@@ -29,26 +29,38 @@ public:
     core::Result<auth::UserProfile> Register(const auth::RegisterInput& input) override;
     core::Result<auth::TokenGrant> Login(const auth::LoginInput& input) override;
     core::Result<auth::UserProfile> CurrentUser(const std::string& access_token) override;
-    core::Result<core::Done> SendVerificationCode(const std::string& email) override;
-    core::Result<core::Done> VerifyEmail(const std::string& email, const std::string& code)
-        override;
-    core::Result<core::Done> ForgotPassword(const std::string& email) override;
+    core::Result<core::Done> SendVerificationCode(
+        const std::string& email, const std::string& client_address
+    ) override;
+    core::Result<core::Done> VerifyEmail(
+        const std::string& email, const std::string& code, const std::string& client_address
+    ) override;
+    core::Result<core::Done> ForgotPassword(
+        const std::string& email, const std::string& client_address
+    ) override;
     core::Result<core::Done> ResetPassword(
-        const std::string& email, const std::string& code, const std::string& new_password
+        const std::string& email,
+        const std::string& code,
+        const std::string& new_password,
+        const std::string& client_address
     ) override;
 
     /// Every call as "Method(arg, …)", in order.
     [[nodiscard]] std::vector<std::string> Calls() const;
     [[nodiscard]] std::optional<auth::RegisterInput> LastRegister() const;
     [[nodiscard]] std::optional<auth::LoginInput> LastLogin() const;
+    /// The client address of the last code call (send, verify, forgot, reset).
+    [[nodiscard]] std::string LastCodeClientAddress() const;
 
 private:
     void Record(std::string call);
+    void RecordAddress(const std::string& client_address);
 
     mutable std::mutex mutex_;
     std::vector<std::string> calls_;
     std::optional<auth::RegisterInput> last_register_;
     std::optional<auth::LoginInput> last_login_;
+    std::string last_code_client_address_;
 };
 
 /// The user the fake returns by default.
