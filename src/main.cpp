@@ -103,6 +103,8 @@ auth::AuthSettings MakeAuthSettings(const config::Config& config) {
         .otp_lifetime = std::chrono::minutes{config.otp_expire_minutes},
         .password_min_length = config.password_min_length,
         .bcrypt_cost = config.bcrypt_rounds,
+        .refresh_token_lifetime = std::chrono::days{config.refresh_token_expire_days},
+        .refresh_reuse_grace = std::chrono::seconds{config.refresh_reuse_grace_seconds},
     };
 }
 

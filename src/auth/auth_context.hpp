@@ -4,6 +4,7 @@
 #include "auth/otp.hpp"
 #include "auth/password_hasher.hpp"
 #include "auth/password_policy.hpp"
+#include "auth/sessions.hpp"
 #include "auth/token_service.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
@@ -26,6 +27,7 @@ struct AuthContext {
     const PasswordPolicy& passwords;
     std::chrono::minutes otp_lifetime;
     std::chrono::seconds too_many_attempts_retry_after;
+    SessionPolicy sessions;
 };
 
 /// The client's view of a stored user.

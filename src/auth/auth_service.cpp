@@ -29,6 +29,7 @@ public:
           tokens_(MakeTokens(dependencies)),
           codes_(settings_.secret_key, settings_.secret_key_previous),
           passwords_(settings_.password_min_length, std::move(dependencies.common_passwords)),
+          session_keys_(settings_.secret_key, settings_.secret_key_previous),
           context_{
               .store = dependencies.store,
               .clock = dependencies.clock,
@@ -39,10 +40,20 @@ public:
               .passwords = passwords_,
               .otp_lifetime = settings_.otp_lifetime,
               .too_many_attempts_retry_after = settings_.too_many_attempts_retry_after,
+              .sessions =
+                  SessionPolicy{
+                      .keys = session_keys_,
+                      .lifetime = settings_.refresh_token_lifetime,
+                      .reuse_grace = settings_.refresh_reuse_grace,
+                  },
           } {
         if (settings_.otp_lifetime.count() <= 0 ||
             settings_.too_many_attempts_retry_after.count() <= 0) {
             throw std::invalid_argument("code lifetime and retry-after must be positive");
+        }
+        if (settings_.refresh_token_lifetime.count() <= 0 ||
+            settings_.refresh_reuse_grace.count() < 0) {
+            throw std::invalid_argument("refresh lifetime must be positive, grace not negative");
         }
     }
 
@@ -77,6 +88,22 @@ public:
         return ResetPasswordWithCode(context_, email, code, new_password);
     }
 
+    core::Result<TokenGrant> Refresh(
+        const std::string& refresh_token, const std::string& client_address
+    ) override {
+        return RefreshSession(context_, refresh_token, client_address);
+    }
+
+    core::Result<core::Done> Logout(const std::string& refresh_token) override {
+        return EndSession(context_, refresh_token);
+    }
+
+    core::Result<core::Done> LogoutAll(
+        const std::string& access_token, const std::string& client_address
+    ) override {
+        return EndAllSessions(context_, access_token, client_address);
+    }
+
 private:
     static std::shared_ptr<PasswordHasher> MakeHasher(const AuthDependencies& dependencies) {
         if (dependencies.hasher) {
@@ -109,6 +136,7 @@ private:
     std::shared_ptr<TokenService> tokens_;
     CodeHasher codes_;
     PasswordPolicy passwords_;
+    SessionKeys session_keys_;
     AuthContext context_;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "memory_sessions.hpp"
 #include "store/store.hpp"
 
 #include <atomic>
@@ -40,6 +41,7 @@ struct MemoryState {
     std::vector<StoredMail> outbox;
     std::int64_t next_code_id = 1;
     std::int64_t next_mail_id = 1;
+    MemorySessionTable sessions;
 };
 
 /// store::Store in memory, faithful to the interface's contract: transactions are serialised,

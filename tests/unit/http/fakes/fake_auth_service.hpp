@@ -25,6 +25,10 @@ public:
     std::function<
         core::Result<core::Done>(const std::string&, const std::string&, const std::string&)>
         on_reset;
+    std::function<core::Result<auth::TokenGrant>(const std::string&, const std::string&)>
+        on_refresh;
+    std::function<core::Result<core::Done>(const std::string&)> on_logout;
+    std::function<core::Result<core::Done>(const std::string&, const std::string&)> on_logout_all;
 
     core::Result<auth::UserProfile> Register(const auth::RegisterInput& input) override;
     core::Result<auth::TokenGrant> Login(const auth::LoginInput& input) override;
@@ -35,6 +39,13 @@ public:
     core::Result<core::Done> ForgotPassword(const std::string& email) override;
     core::Result<core::Done> ResetPassword(
         const std::string& email, const std::string& code, const std::string& new_password
+    ) override;
+    core::Result<auth::TokenGrant> Refresh(
+        const std::string& refresh_token, const std::string& client_address
+    ) override;
+    core::Result<core::Done> Logout(const std::string& refresh_token) override;
+    core::Result<core::Done> LogoutAll(
+        const std::string& access_token, const std::string& client_address
     ) override;
 
     /// Every call as "Method(arg, …)", in order.
