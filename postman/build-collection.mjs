@@ -37,7 +37,7 @@ function newRunEmail() {
   const domain = pm.variables.get('email_domain') || 'example.com';
   pm.collectionVariables.set('email', `${prefix}.${stamp}@${domain}`.toLowerCase());
   pm.collectionVariables.set('unknown_email', `nobody.${stamp}@${domain}`.toLowerCase());
-  for (const name of ['access_token', 'old_access_token', 'user_id', 'verification_code', 'reset_code', 'wrong_code', 'mail_seen', 'verified', 'reset_done']) {
+  for (const name of ['access_token', 'refresh_token', 'old_refresh_token', 'logged_out_refresh_token', 'old_access_token', 'user_id', 'verification_code', 'reset_code', 'wrong_code', 'mail_seen', 'verified', 'reset_done']) {
     pm.collectionVariables.unset(name);
   }
 }
@@ -197,6 +197,19 @@ function skipUnlessTemplate() {
 
 const skipUnless = (variable) => lines(skipUnlessTemplate).map((l) => l.replaceAll('NEEDED', variable));
 
+// Checks a token pair answer (login, refresh) and saves it for the requests after it.
+function saveTokenPair() {
+  const saveTokenPair = () => {
+    const body = pm.response.json();
+    pm.expect(body.token_type).to.eql('bearer');
+    pm.expect(body.access_token.split('.')).to.have.lengthOf(3);
+    pm.expect(body.expires_in).to.be.a('number').above(0);
+    pm.expect(body.refresh_token).to.match(/^[A-Za-z0-9_-]{43}$/);
+    pm.collectionVariables.set('access_token', body.access_token);
+    pm.collectionVariables.set('refresh_token', body.refresh_token);
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Requests.
 
@@ -305,16 +318,10 @@ const auth = [
     path: '/api/auth/login',
     headers: jsonHeader,
     body: json({ email: '{{email}}', password: '{{password}}' }),
-    description: 'Saves the access token in `access_token`; the requests after it send it as a bearer token.',
-    tests: script(function () {
+    description: 'Saves the access token in `access_token` (the requests after it send it as a bearer token) and the refresh token in `refresh_token`.',
+    tests: script(saveTokenPair, function () {
       pm.test('status is 200', () => pm.response.to.have.status(200));
-      pm.test('a bearer token', () => {
-        const body = pm.response.json();
-        pm.expect(body.token_type).to.eql('bearer');
-        pm.expect(body.access_token.split('.')).to.have.lengthOf(3);
-        pm.expect(body.expires_in).to.be.a('number').above(0);
-        pm.collectionVariables.set('access_token', body.access_token);
-      });
+      pm.test('a bearer token and a refresh token', () => saveTokenPair());
       pm.test('Cache-Control: no-store', () => pm.expect(pm.response.headers.get('Cache-Control')).to.include('no-store'));
     }),
   }),
@@ -371,6 +378,98 @@ const auth = [
     tests: script(expectJsonError, function () {
       expectError(401, 'invalid_token');
       pm.test('WWW-Authenticate names the error', () => pm.expect(pm.response.headers.get('WWW-Authenticate')).to.include('invalid_token'));
+    }),
+  }),
+];
+
+const refreshBody = (variable) => json({ refresh_token: `{{${variable}}}` });
+const expectNoContent = script(function () {
+  pm.test('status is 204', () => pm.response.to.have.status(204));
+  pm.test('no body', () => pm.expect(pm.response.text()).to.eql(''));
+});
+
+const sessions = [
+  request('Refresh', {
+    method: 'POST',
+    path: '/api/auth/refresh',
+    headers: jsonHeader,
+    body: refreshBody('refresh_token'),
+    description: 'Exchanges the refresh token for a new pair; the one sent stops working (a racing second use within REFRESH_REUSE_GRACE_SECONDS gets the same pair). Saves the new pair.',
+    prerequest: script(function () {
+      pm.collectionVariables.set('old_refresh_token', pm.collectionVariables.get('refresh_token'));
+    }),
+    tests: script(saveTokenPair, function () {
+      pm.test('status is 200', () => pm.response.to.have.status(200));
+      pm.test('a new pair', () => {
+        saveTokenPair();
+        pm.expect(pm.response.json().refresh_token).not.to.eql(pm.collectionVariables.get('old_refresh_token'));
+      });
+      pm.test('Cache-Control: no-store', () => pm.expect(pm.response.headers.get('Cache-Control')).to.include('no-store'));
+    }),
+  }),
+  request('Current user – refreshed token', {
+    path: '/api/auth/user',
+    auth: bearer('access_token'),
+    tests: script(function () {
+      pm.test('status is 200', () => pm.response.to.have.status(200));
+      pm.test('the same account', () => pm.expect(pm.response.json().id).to.eql(pm.collectionVariables.get('user_id')));
+    }),
+  }),
+  request('Refresh – unknown token (401)', {
+    method: 'POST',
+    path: '/api/auth/refresh',
+    headers: jsonHeader,
+    body: json({ refresh_token: 'A'.repeat(43) }),
+    tests: script(expectJsonError, function () {
+      expectError(401, 'invalid_token');
+    }),
+  }),
+  request('Logout', {
+    method: 'POST',
+    path: '/api/auth/logout',
+    headers: jsonHeader,
+    body: refreshBody('refresh_token'),
+    description: 'Ends the session of the refresh token. The access token already issued works until it expires.',
+    prerequest: script(function () {
+      pm.collectionVariables.set('logged_out_refresh_token', pm.collectionVariables.get('refresh_token'));
+    }),
+    tests: expectNoContent,
+  }),
+  request('Refresh – logged-out token (401)', {
+    method: 'POST',
+    path: '/api/auth/refresh',
+    headers: jsonHeader,
+    body: refreshBody('logged_out_refresh_token'),
+    tests: script(expectJsonError, function () {
+      expectError(401, 'invalid_token');
+    }),
+  }),
+  request('Logout all', {
+    method: 'POST',
+    path: '/api/auth/logout-all',
+    auth: bearer('access_token'),
+    description: 'Ends every session of the account and rejects every access token issued before.',
+    prerequest: script(function () {
+      pm.collectionVariables.set('old_access_token', pm.collectionVariables.get('access_token'));
+    }),
+    tests: expectNoContent,
+  }),
+  request('Current user – token from before logout-all (401)', {
+    path: '/api/auth/user',
+    auth: bearer('old_access_token'),
+    tests: script(expectJsonError, function () {
+      expectError(401, 'invalid_token');
+    }),
+  }),
+  request('Login – after logout-all', {
+    method: 'POST',
+    path: '/api/auth/login',
+    headers: jsonHeader,
+    body: json({ email: '{{email}}', password: '{{password}}' }),
+    description: 'A new session; its tokens are used by the requests after it.',
+    tests: script(saveTokenPair, function () {
+      pm.test('status is 200', () => pm.response.to.have.status(200));
+      pm.test('a new pair', () => saveTokenPair());
     }),
   }),
 ];
@@ -503,6 +602,7 @@ const reset = [
         const body = pm.response.json();
         pm.expect(body.token_type).to.eql('bearer');
         pm.collectionVariables.set('access_token', body.access_token);
+        pm.collectionVariables.set('refresh_token', body.refresh_token);
       });
     }),
   }),
@@ -567,6 +667,7 @@ const collection = {
   item: [
     folder('Health', 'Liveness, readiness and the root greeting.', health),
     folder('Auth', 'Register, log in (JSON and the OAuth2 form), read the current user, and the usual mistakes.', auth),
+    folder('Sessions', 'Refresh the token pair, log out of one session, log out of all.', sessions),
     folder('Email verification', 'Mail a code and verify the email with it.', verification),
     folder('Password reset', 'Mail a reset code, set a new password, and check what it revokes.', reset),
     folder('Documentation', 'The OpenAPI document and the pages that render it.', documentation),

@@ -115,6 +115,8 @@ auth::AuthSettings MakeAuthSettings(const config::Config& config) {
                 .code_max_failures_account = config.code_max_failures_account,
                 .code_max_failures_address = config.code_max_failures_address,
             },
+        .refresh_token_lifetime = std::chrono::days{config.refresh_token_expire_days},
+        .refresh_reuse_grace = std::chrono::seconds{config.refresh_reuse_grace_seconds},
     };
 }
 

@@ -5,6 +5,7 @@
 #include "auth/password_hasher.hpp"
 #include "auth/password_policy.hpp"
 #include "auth/throttle.hpp"
+#include "auth/sessions.hpp"
 #include "auth/token_service.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
@@ -28,6 +29,7 @@ struct AuthContext {
     std::chrono::minutes otp_lifetime;
     std::chrono::seconds too_many_attempts_retry_after;
     const Throttle& throttle;
+    SessionPolicy sessions;
 };
 
 /// The client's view of a stored user.

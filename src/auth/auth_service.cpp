@@ -30,6 +30,7 @@ public:
           codes_(settings_.secret_key, settings_.secret_key_previous),
           passwords_(settings_.password_min_length, std::move(dependencies.common_passwords)),
           throttle_(dependencies.store, settings_.throttle),
+          session_keys_(settings_.secret_key, settings_.secret_key_previous),
           context_{
               .store = dependencies.store,
               .clock = dependencies.clock,
@@ -41,10 +42,20 @@ public:
               .otp_lifetime = settings_.otp_lifetime,
               .too_many_attempts_retry_after = settings_.too_many_attempts_retry_after,
               .throttle = throttle_,
+              .sessions =
+                  SessionPolicy{
+                      .keys = session_keys_,
+                      .lifetime = settings_.refresh_token_lifetime,
+                      .reuse_grace = settings_.refresh_reuse_grace,
+                  },
           } {
         if (settings_.otp_lifetime.count() <= 0 ||
             settings_.too_many_attempts_retry_after.count() <= 0) {
             throw std::invalid_argument("code lifetime and retry-after must be positive");
+        }
+        if (settings_.refresh_token_lifetime.count() <= 0 ||
+            settings_.refresh_reuse_grace.count() < 0) {
+            throw std::invalid_argument("refresh lifetime must be positive, grace not negative");
         }
     }
 
@@ -87,6 +98,22 @@ public:
         return ResetPasswordWithCode(context_, email, code, new_password, client_address);
     }
 
+    core::Result<TokenGrant> Refresh(
+        const std::string& refresh_token, const std::string& client_address
+    ) override {
+        return RefreshSession(context_, refresh_token, client_address);
+    }
+
+    core::Result<core::Done> Logout(const std::string& refresh_token) override {
+        return EndSession(context_, refresh_token);
+    }
+
+    core::Result<core::Done> LogoutAll(
+        const std::string& access_token, const std::string& client_address
+    ) override {
+        return EndAllSessions(context_, access_token, client_address);
+    }
+
 private:
     static std::shared_ptr<PasswordHasher> MakeHasher(const AuthDependencies& dependencies) {
         if (dependencies.hasher) {
@@ -120,6 +147,7 @@ private:
     CodeHasher codes_;
     PasswordPolicy passwords_;
     Throttle throttle_;
+    SessionKeys session_keys_;
     AuthContext context_;
 };
 

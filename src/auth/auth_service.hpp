@@ -42,6 +42,7 @@ struct TokenGrant {
     std::string access_token;
     std::string token_type = "bearer";
     long long expires_in_seconds = 0;
+    std::string refresh_token;  ///< opaque; the only copy (the store keeps a hash)
 };
 
 /// The service's use cases. Each is synchronous and blocking (bcrypt, database): call it from
@@ -107,6 +108,19 @@ public:
     ) {
         return ResetPassword(email, code, new_password, std::string());
     }
+    // Sessions (issue 4).
+    /// A new pair for a live refresh token, which stops working (the same pair again for a
+    /// racing reuse within the grace window). kInvalidToken; a later reuse revokes the family.
+    [[nodiscard]] virtual core::Result<TokenGrant> Refresh(
+        const std::string& refresh_token, const std::string& client_address
+    ) = 0;
+    /// Ends the session of this refresh token. kInvalidToken (unknown, revoked, expired).
+    [[nodiscard]] virtual core::Result<core::Done> Logout(const std::string& refresh_token) = 0;
+    /// Ends every session of the bearer's user and rejects every access token issued before.
+    /// kNotAuthenticated (empty), kInvalidToken, kTokenExpired.
+    [[nodiscard]] virtual core::Result<core::Done> LogoutAll(
+        const std::string& access_token, const std::string& client_address
+    ) = 0;
 };
 
 }  // namespace clockko::auth

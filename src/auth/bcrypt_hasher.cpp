@@ -112,8 +112,15 @@ public:
                CRYPTO_memcmp(computed.data(), hash.data(), hash.size()) == 0;
     }
 
+    // Only ever upwards: a hash made at a higher cost (BCRYPT_ROUNDS lowered, or another
+    // instance of a rolling deploy still at the old setting) is kept, never weakened. A $2a$ or
+    // $2y$ hash is rewritten as $2b$ only when that costs no strength.
     [[nodiscard]] bool NeedsRehash(std::string_view hash) const override {
-        return !IsBcryptHash(hash) || !hash.starts_with(kWritePrefix) || HashCost(hash) != cost_;
+        if (!IsBcryptHash(hash)) {
+            return true;  // not bcrypt at all (unreachable: nothing verifies against it)
+        }
+        const int cost = HashCost(hash);
+        return cost < cost_ || (cost == cost_ && !hash.starts_with(kWritePrefix));
     }
 
     [[nodiscard]] const std::string& DummyHash() const override { return dummy_hash_; }

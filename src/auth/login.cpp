@@ -82,6 +82,7 @@ core::Result<TokenGrant> LogIn(const AuthContext& context, const LoginInput& inp
     TokenGrant grant;
     grant.access_token = context.tokens.Issue(user->id, user->token_version, context.clock.Now());
     grant.expires_in_seconds = context.tokens.Lifetime().count();
+    grant.refresh_token = StartSession(context, *user);
     return grant;
 }
 

@@ -73,6 +73,7 @@ core::Result<core::Done> ApplyReset(
         }
         // New hash, verified, token_version + 1: every earlier token is rejected from now on.
         transaction.ResetPassword(checked.user.id, hashed);
+        (void)transaction.Sessions().RevokeUserSessions(checked.user.id, now);  // refresh too
         transaction.ConsumeCode(checked.code_id, now);
         const std::string changed_at = core::FormatRfc3339(now);
         transaction.EnqueueMail(

@@ -113,12 +113,22 @@ public:
 
     std::string Issue(std::string_view user_id, std::int64_t token_version, core::TimePoint now)
         override {
+        return IssueAt(user_id, token_version, now, core::RandomHex(random_, kTokenIdBytes));
+    }
+
+    std::string IssueAt(
+        std::string_view user_id,
+        std::int64_t token_version,
+        core::TimePoint issued_at,
+        std::string_view token_id_view
+    ) override {
         const std::string subject(user_id);
-        if (subject.empty() || subject.find('\0') != std::string::npos) {
+        const std::string token_id(token_id_view);
+        if (subject.empty() || subject.find('\0') != std::string::npos ||
+            token_id.find('\0') != std::string::npos) {
             throw std::invalid_argument("token subject must be a non-empty id");
         }
-        const long long issued = core::ToUnixSeconds(now);
-        const std::string token_id = core::RandomHex(random_, kTokenIdBytes);
+        const long long issued = core::ToUnixSeconds(issued_at);
         jwt_t* raw = nullptr;
         Check(jwt_new(&raw), "jwt_new");
         const JwtPtr jwt(raw);

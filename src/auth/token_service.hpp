@@ -41,6 +41,16 @@ public:
         std::string_view user_id, std::int64_t token_version, core::TimePoint now
     ) = 0;
 
+    /// Like Issue, but every claim comes from the arguments (`iat` = `issued_at`, `jti` =
+    /// `token_id`): the same arguments give the same token (HMAC signatures are deterministic),
+    /// which lets a refresh racing within the grace window answer the very same pair.
+    [[nodiscard]] virtual std::string IssueAt(
+        std::string_view user_id,
+        std::int64_t token_version,
+        core::TimePoint issued_at,
+        std::string_view token_id
+    ) = 0;
+
     /// Checks the signature with the current key, then the previous one; requires the header's
     /// algorithm to be exactly the configured one, an integer `exp` after `now`, a non-empty
     /// string `sub`, and, when present, integer `iat`/`ver` (ver ≥ 0) and an `nbf` not after now.

@@ -194,6 +194,17 @@ Decoded<ResetPasswordBody> DecodeResetPassword(std::string_view body) {
     return errors.Finish(std::move(input));
 }
 
+Decoded<RefreshTokenBody> DecodeRefreshToken(std::string_view body) {
+    auto object = ParseObject(body);
+    if (!object) {
+        return object.error();
+    }
+    FieldErrors errors;
+    JsonFields fields(*object, errors);
+    RefreshTokenBody input{.refresh_token = fields.Required("refresh_token")};
+    return errors.Finish(std::move(input));
+}
+
 std::string EncodeUser(const auth::UserProfile& user) {
     const auto optional = [](const std::optional<std::string>& text) {
         return text ? boost::json::value(*text) : boost::json::value(nullptr);
@@ -214,11 +225,14 @@ std::string EncodeUser(const auth::UserProfile& user) {
 }
 
 HttpResponse TokenResponse(const auth::TokenGrant& grant) {
-    const boost::json::object object{
+    boost::json::object object{
         {"access_token", grant.access_token},
         {"token_type", grant.token_type},
         {"expires_in", grant.expires_in_seconds},
     };
+    if (!grant.refresh_token.empty()) {
+        object["refresh_token"] = grant.refresh_token;
+    }
     HttpResponse response = JsonResponse(200, boost::json::serialize(object));
     response.headers.Set("Cache-Control", "no-store");
     response.headers.Set("Pragma", "no-cache");

@@ -41,6 +41,11 @@ struct VerifyEmailBody {
     std::string otp;
 };
 
+/// `{"refresh_token"}` of refresh and logout.
+struct RefreshTokenBody {
+    std::string refresh_token;
+};
+
 /// `{"email", "otp", "new_password"}` of reset-password.
 struct ResetPasswordBody {
     std::string email;
@@ -62,11 +67,13 @@ struct ResetPasswordBody {
 [[nodiscard]] Decoded<EmailBody> DecodeEmailBody(std::string_view body);
 [[nodiscard]] Decoded<VerifyEmailBody> DecodeVerifyEmail(std::string_view body);
 [[nodiscard]] Decoded<ResetPasswordBody> DecodeResetPassword(std::string_view body);
+[[nodiscard]] Decoded<RefreshTokenBody> DecodeRefreshToken(std::string_view body);
 
 /// The contract's user object.
 std::string EncodeUser(const auth::UserProfile& user);
 
-/// 200 `{"access_token", "token_type", "expires_in"}` with `Cache-Control: no-store` and
+/// 200 `{"access_token", "token_type", "expires_in"}` (plus `refresh_token` when the grant has
+/// one) with `Cache-Control: no-store` and
 /// `Pragma: no-cache`.
 HttpResponse TokenResponse(const auth::TokenGrant& grant);
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/records.hpp"
+#include "store/sessions.hpp"
 
 #include <chrono>
 #include <functional>
@@ -49,6 +50,9 @@ public:
 
     /// Queues a message; it is sent only if the transaction commits.
     virtual void EnqueueMail(const OutgoingMail& mail, core::TimePoint now) = 0;
+
+    /// The refresh sessions, in this same transaction (valid as long as the transaction).
+    [[nodiscard]] virtual SessionOperations& Sessions() = 0;
 };
 
 /// A throttle counter: hits counted in the window that ends at `window_ends_at`.

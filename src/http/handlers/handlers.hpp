@@ -31,6 +31,9 @@ HttpResponse HandleSendVerificationEmail(const HttpRequest& request, HandlerCont
 HttpResponse HandleVerifyEmail(const HttpRequest& request, HandlerContext& context);
 HttpResponse HandleForgotPassword(const HttpRequest& request, HandlerContext& context);
 HttpResponse HandleResetPassword(const HttpRequest& request, HandlerContext& context);
+HttpResponse HandleRefresh(const HttpRequest& request, HandlerContext& context);
+HttpResponse HandleLogout(const HttpRequest& request, HandlerContext& context);
+HttpResponse HandleLogoutAll(const HttpRequest& request, HandlerContext& context);
 HttpResponse HandleRoot(const HttpRequest& request, HandlerContext& context);
 HttpResponse HandleHealth(const HttpRequest& request, HandlerContext& context);
 HttpResponse HandleReady(const HttpRequest& request, HandlerContext& context);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/sqlite/sqlite_connection.hpp"
+#include "store/sqlite/sqlite_sessions.hpp"
 #include "store/store.hpp"
 
 #include <optional>
@@ -11,7 +12,8 @@ namespace clockko::store::sqlite {
 /// StoreTransaction over a connection inside BEGIN IMMEDIATE (the caller opened it).
 class SqliteTransaction final : public StoreTransaction {
 public:
-    explicit SqliteTransaction(Connection& connection) : connection_(&connection) {}
+    explicit SqliteTransaction(Connection& connection)
+        : connection_(&connection), sessions_(connection) {}
 
     [[nodiscard]] std::optional<UserRecord> FindUserByEmail(std::string_view email) override;
     [[nodiscard]] std::optional<UserRecord> FindUserById(std::string_view id) override;
@@ -30,8 +32,11 @@ public:
 
     void EnqueueMail(const OutgoingMail& mail, core::TimePoint now) override;
 
+    [[nodiscard]] SessionOperations& Sessions() override { return sessions_; }
+
 private:
     Connection* connection_;
+    SqliteSessions sessions_;
 };
 
 /// The user with this id (canonical or 32-hex form) on `connection`, inside a transaction or not.

@@ -231,6 +231,70 @@ export function scenarios() {
       },
     ]),
 
+    ...op('post', '/api/auth/refresh', [
+      {
+        status: 200,
+        name: 'the refresh token of a login',
+        run: async (c) => {
+          const { email } = await c.register('sessions');
+          state.sessionEmail = email;
+          const login = await c.post('/api/auth/login', { json: { email, password: PASSWORD } });
+          state.loginRefresh = login.json && login.json.refresh_token;
+          return c.post('/api/auth/refresh', { json: { refresh_token: state.loginRefresh } });
+        },
+        then: (r, check) => {
+          state.pair = r.json;
+          check(r.json && r.json.refresh_token && r.json.refresh_token !== state.loginRefresh, 'refresh: a new refresh token');
+        },
+      },
+      {
+        status: 200,
+        name: 'the same token again within the grace window',
+        run: (c) => c.post('/api/auth/refresh', { json: { refresh_token: state.loginRefresh } }),
+        then: (r, check) =>
+          check(r.json && state.pair && r.json.refresh_token === state.pair.refresh_token && r.json.access_token === state.pair.access_token,
+            'refresh: a racing reuse gets the same pair'),
+      },
+      { status: 401, name: 'a token never issued', run: (c) => c.post('/api/auth/refresh', { json: { refresh_token: 'A'.repeat(43) } }) },
+      { status: 422, name: 'no refresh_token', run: (c) => c.post('/api/auth/refresh', { json: {} }) },
+      ...bodyErrors('/api/auth/refresh'),
+    ]),
+    ...op('post', '/api/auth/logout', [
+      {
+        status: 204,
+        name: 'a live refresh token',
+        run: async (c) => {
+          const login = await c.post('/api/auth/login', { json: { email: state.sessionEmail, password: PASSWORD } });
+          state.loggedOut = login.json && login.json.refresh_token;
+          return c.post('/api/auth/logout', { json: { refresh_token: state.loggedOut } });
+        },
+        then: (r, check) => check(r.text === '', 'logout: 204 has no body'),
+      },
+      { status: 401, name: 'the same token again', run: (c) => c.post('/api/auth/logout', { json: { refresh_token: state.loggedOut } }) },
+      { status: 422, name: 'no refresh_token', run: (c) => c.post('/api/auth/logout', { json: {} }) },
+      ...bodyErrors('/api/auth/logout'),
+    ]),
+    ...op('post', '/api/auth/refresh', [
+      { status: 401, name: 'a logged-out token', run: (c) => c.post('/api/auth/refresh', { json: { refresh_token: state.loggedOut } }) },
+    ]),
+    ...op('post', '/api/auth/logout-all', [
+      { status: 401, name: 'no Authorization header', run: (c) => c.post('/api/auth/logout-all', {}) },
+      {
+        status: 204,
+        name: 'a bearer token',
+        run: (c) => c.post('/api/auth/logout-all', { headers: { Authorization: `Bearer ${state.pair.access_token}` } }),
+        then: (r, check) => check(r.text === '', 'logout-all: 204 has no body'),
+      },
+      {
+        status: 401,
+        name: 'an access token issued before logout-all',
+        run: (c) => c.post('/api/auth/logout-all', { headers: { Authorization: `Bearer ${state.pair.access_token}` } }),
+      },
+    ]),
+    ...op('post', '/api/auth/refresh', [
+      { status: 401, name: 'a refresh token issued before logout-all', run: (c) => c.post('/api/auth/refresh', { json: { refresh_token: state.pair.refresh_token } }) },
+    ]),
+
     ...op('post', '/api/auth/send-verification-email', [
       {
         status: 200,
@@ -387,10 +451,9 @@ export function scenarios() {
   ];
 }
 
-/// Paths no route should answer (all 404): issue 4's endpoints until they are documented, and
-/// names a client might guess.
+/// Paths no route should answer (all 404): names a client might guess.
 export const UNDOCUMENTED_CANDIDATES = [
-  '/api/auth/refresh', '/api/auth/logout', '/api/auth/logout-all', '/api/auth/me', '/api/auth/users',
+  '/api/auth/me', '/api/auth/users',
   '/api/auth/token', '/api/auth/verify-otp', '/api/auth/change-password', '/api/auth', '/api/auth/',
   '/api', '/api/auth/register/', '/api/auth/login/', '/health/', '/health/live', '/metrics',
   '/openapi.yaml', '/swagger.json', '/docs/oauth2-redirect.html', '/docs/index.html', '/redoc/index.html',

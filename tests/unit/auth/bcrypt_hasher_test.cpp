@@ -92,14 +92,23 @@ TEST(BcryptHasher, RefusesNonBcryptHashes) {
     ));
 }
 
-TEST(BcryptHasher, AsksForARehashWhenTheCostOrVariantDiffers) {
+TEST(BcryptHasher, AsksForARehashWhenTheCostIsLowerOrTheVariantOlder) {
     const auto hasher = Hasher(4);
     EXPECT_FALSE(hasher->NeedsRehash(kPasslibCost4));
-    EXPECT_TRUE(hasher->NeedsRehash(kPasslibCost12));
     EXPECT_TRUE(hasher->NeedsRehash(kPasslib2a));
     EXPECT_TRUE(hasher->NeedsRehash(kPasslib2y));
     EXPECT_TRUE(hasher->NeedsRehash("garbage"));
     EXPECT_TRUE(Hasher(5)->NeedsRehash(kPasslibCost4));
+    EXPECT_TRUE(Hasher(12)->NeedsRehash(kPasslib2a));
+}
+
+// BCRYPT_ROUNDS lowered (or an instance of a rolling deploy still at the old value) must never
+// weaken a stored hash: an upgrade only raises the cost.
+TEST(BcryptHasher, NeverAsksForARehashThatWouldLowerTheCost) {
+    EXPECT_FALSE(Hasher(4)->NeedsRehash(kPasslibCost12));
+    EXPECT_FALSE(Hasher(11)->NeedsRehash(kPasslibCost12));
+    EXPECT_FALSE(Hasher(12)->NeedsRehash(kPasslibCost12));
+    EXPECT_TRUE(Hasher(13)->NeedsRehash(kPasslibCost12));
 }
 
 TEST(BcryptHasher, DummyHashIsWellFormedAndMatchesNothing) {

@@ -140,6 +140,21 @@ TEST_F(TokenServiceTest, GivesEachTokenItsOwnId) {
     EXPECT_NE(first->token_id, second->token_id);
 }
 
+// A refresh repeated within the grace window must answer the very same access token, possibly
+// from another instance: IssueAt takes every claim from its arguments.
+TEST_F(TokenServiceTest, IssueAtIsDeterministicAcrossServiceInstances) {
+    const auto other_instance = Make();
+    const std::string token =
+        tokens_->IssueAt(kUserId, 2, kNow, "0123456789abcdef0123456789abcdef");
+    EXPECT_EQ(other_instance->IssueAt(kUserId, 2, kNow, "0123456789abcdef0123456789abcdef"), token);
+    EXPECT_NE(tokens_->IssueAt(kUserId, 2, kNow + std::chrono::seconds{1}, "0123"), token);
+    const auto claims = tokens_->Verify(token, kNow);
+    ASSERT_TRUE(claims) << claims.error().log;
+    EXPECT_EQ(claims->token_id, "0123456789abcdef0123456789abcdef");
+    EXPECT_EQ(claims->version, 2);
+    EXPECT_EQ(claims->issued_at, kNow);
+}
+
 TEST_F(TokenServiceTest, RejectsAlgNone) {
     ExpectRejected(Crafted(JWT_ALG_NONE, "", Claims(core::ToUnixSeconds(kNow) + 60)));
     ExpectRejected(

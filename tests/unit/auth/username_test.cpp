@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 namespace clockko::auth {
 namespace {
 
@@ -124,6 +126,10 @@ public:
     void ConsumeCode(std::int64_t /*code_id*/, core::TimePoint /*now*/) override {}
 
     void EnqueueMail(const store::OutgoingMail& /*mail*/, core::TimePoint /*now*/) override {}
+
+    store::SessionOperations& Sessions() override {
+        throw std::logic_error("username derivation touches no session");
+    }
 };
 
 TEST(InsertWithDerivedUsername, SkipsANameTakenByAConcurrentInsert) {

@@ -19,7 +19,8 @@ std::string Lower(std::string_view text) {
 
 class MemoryTransaction final : public store::StoreTransaction {
 public:
-    explicit MemoryTransaction(MemoryState& state) : state_(state) {}
+    explicit MemoryTransaction(MemoryState& state)
+        : state_(state), sessions_(state.sessions, state.users, open_) {}
 
     void Close() { open_ = false; }
 
@@ -123,6 +124,11 @@ public:
         });
     }
 
+    store::SessionOperations& Sessions() override {
+        CheckOpen();
+        return sessions_;
+    }
+
 private:
     void CheckOpen() const {
         if (!open_) {
@@ -151,6 +157,7 @@ private:
 
     MemoryState& state_;
     bool open_ = true;
+    MemorySessions sessions_;
 };
 
 // Marks the calling thread as inside a Transact callback for the guard's lifetime.

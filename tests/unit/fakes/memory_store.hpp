@@ -1,5 +1,6 @@
 #pragma once
 
+#include "memory_sessions.hpp"
 #include "store/store.hpp"
 
 #include <atomic>
@@ -41,6 +42,7 @@ struct MemoryState {
     std::int64_t next_code_id = 1;
     std::int64_t next_mail_id = 1;
     std::map<std::string, store::ThrottleCount> throttles;  ///< by key, expired ones included
+    MemorySessionTable sessions;
 };
 
 /// store::Store in memory, faithful to the interface's contract: transactions are serialised,

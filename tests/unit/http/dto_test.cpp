@@ -171,11 +171,40 @@ TEST(EncodeUser, EscapesText) {
 }
 
 TEST(TokenResponse, CarriesNoStore) {
-    const HttpResponse response =
-        TokenResponse({.access_token = "a.b.c", .token_type = "bearer", .expires_in_seconds = 60});
+    const HttpResponse response = TokenResponse(
+        {.access_token = "a.b.c",
+         .token_type = "bearer",
+         .expires_in_seconds = 60,
+         .refresh_token = {}}
+    );
     EXPECT_EQ(response.body, R"({"access_token":"a.b.c","token_type":"bearer","expires_in":60})");
     EXPECT_EQ(response.headers.Find("Cache-Control"), "no-store");
     EXPECT_EQ(response.headers.Find("Pragma"), "no-cache");
+}
+
+TEST(TokenResponse, CarriesTheRefreshTokenWhenTheGrantHasOne) {
+    const HttpResponse response = TokenResponse(
+        {.access_token = "a.b.c",
+         .token_type = "bearer",
+         .expires_in_seconds = 60,
+         .refresh_token = "r"}
+    );
+    EXPECT_EQ(
+        response.body,
+        R"({"access_token":"a.b.c","token_type":"bearer","expires_in":60,"refresh_token":"r"})"
+    );
+}
+
+TEST(DecodeRefreshToken, RequiresAStringRefreshToken) {
+    const auto good = DecodeRefreshToken(R"({"refresh_token":"abc","extra":1})");
+    ASSERT_TRUE(good);
+    EXPECT_EQ(good->refresh_token, "abc");
+    for (const char* body : {R"({})", R"({"refresh_token":null})", R"({"refresh_token":5})"}) {
+        const auto bad = DecodeRefreshToken(body);
+        ASSERT_FALSE(bad) << body;
+        EXPECT_EQ(bad.error().status, 422) << body;
+    }
+    EXPECT_FALSE(DecodeRefreshToken("["));
 }
 
 TEST(MessageResponse, HasDetailAndMessage) {

@@ -17,7 +17,10 @@ FakeAuthService::FakeAuthService()
       }),
       on_login([](const auth::LoginInput&) -> core::Result<auth::TokenGrant> {
           return auth::TokenGrant{
-              .access_token = "token-1", .token_type = "bearer", .expires_in_seconds = 1800};
+              .access_token = "token-1",
+              .token_type = "bearer",
+              .expires_in_seconds = 1800,
+              .refresh_token = {}};
       }),
       on_current_user([](const std::string&) -> core::Result<auth::UserProfile> {
           return SampleUser();
@@ -33,7 +36,18 @@ FakeAuthService::FakeAuthService()
           [](const std::string&,
              const std::string&,
              const std::string&) -> core::Result<core::Done> { return core::Done{}; }
-      ) {}
+      ),
+      on_refresh([](const std::string&, const std::string&) -> core::Result<auth::TokenGrant> {
+          return auth::TokenGrant{
+              .access_token = "token-2",
+              .token_type = "bearer",
+              .expires_in_seconds = 1800,
+              .refresh_token = "refresh-2"};
+      }),
+      on_logout([](const std::string&) -> core::Result<core::Done> { return core::Done{}; }),
+      on_logout_all([](const std::string&, const std::string&) -> core::Result<core::Done> {
+          return core::Done{};
+      }) {}
 
 void FakeAuthService::Record(std::string call) {
     const std::lock_guard lock(mutex_);
@@ -106,6 +120,23 @@ void FakeAuthService::RecordAddress(const std::string& client_address) {
 std::string FakeAuthService::LastCodeClientAddress() const {
     const std::lock_guard lock(mutex_);
     return last_code_client_address_;
+core::Result<auth::TokenGrant> FakeAuthService::Refresh(
+    const std::string& refresh_token, const std::string& client_address
+) {
+    Record("Refresh(" + refresh_token + ", " + client_address + ")");
+    return on_refresh(refresh_token, client_address);
+}
+
+core::Result<core::Done> FakeAuthService::Logout(const std::string& refresh_token) {
+    Record("Logout(" + refresh_token + ")");
+    return on_logout(refresh_token);
+}
+
+core::Result<core::Done> FakeAuthService::LogoutAll(
+    const std::string& access_token, const std::string& client_address
+) {
+    Record("LogoutAll(" + access_token + ", " + client_address + ")");
+    return on_logout_all(access_token, client_address);
 }
 
 std::vector<std::string> FakeAuthService::Calls() const {

@@ -25,6 +25,10 @@ public:
     std::function<
         core::Result<core::Done>(const std::string&, const std::string&, const std::string&)>
         on_reset;
+    std::function<core::Result<auth::TokenGrant>(const std::string&, const std::string&)>
+        on_refresh;
+    std::function<core::Result<core::Done>(const std::string&)> on_logout;
+    std::function<core::Result<core::Done>(const std::string&, const std::string&)> on_logout_all;
 
     core::Result<auth::UserProfile> Register(const auth::RegisterInput& input) override;
     core::Result<auth::TokenGrant> Login(const auth::LoginInput& input) override;
@@ -43,6 +47,13 @@ public:
         const std::string& code,
         const std::string& new_password,
         const std::string& client_address
+    ) override;
+    core::Result<auth::TokenGrant> Refresh(
+        const std::string& refresh_token, const std::string& client_address
+    ) override;
+    core::Result<core::Done> Logout(const std::string& refresh_token) override;
+    core::Result<core::Done> LogoutAll(
+        const std::string& access_token, const std::string& client_address
     ) override;
 
     /// Every call as "Method(arg, …)", in order.

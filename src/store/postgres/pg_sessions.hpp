@@ -1,0 +1,28 @@
+#pragma once
+
+#include "store/postgres/pg_connection.hpp"
+#include "store/sessions.hpp"
+
+namespace clockko::store::postgres {
+
+/// SessionOperations on a connection inside BEGIN … COMMIT (read committed). Lookups lock their
+/// row with FOR UPDATE: a second refresh with the same token waits, then reads the rotated row.
+class PgSessions final : public SessionOperations {
+public:
+    explicit PgSessions(Connection& connection) : connection_(&connection) {}
+
+    std::int64_t InsertSession(const SessionRecord& session) override;
+    [[nodiscard]] std::optional<SessionRecord> FindSessionByTokenHash(std::string_view token_hash
+    ) override;
+    [[nodiscard]] std::optional<SessionRecord> FindSessionById(std::int64_t id) override;
+    void MarkSessionRotated(std::int64_t id, std::int64_t successor_id, core::TimePoint now)
+        override;
+    std::int64_t RevokeSessionFamily(std::string_view family_id, core::TimePoint now) override;
+    std::int64_t RevokeUserSessions(std::string_view user_id, core::TimePoint now) override;
+    void RaiseTokenVersion(std::string_view user_id) override;
+
+private:
+    Connection* connection_;
+};
+
+}  // namespace clockko::store::postgres
