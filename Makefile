@@ -9,9 +9,10 @@ PORT ?= 8000
 help:
 	@echo "make run     install build packages if missing, build Release, serve on :$(PORT) with SQLite"
 	@echo "make test    install test packages if missing, build with ASan+UBSan, run every test"
-	@echo "             (a throwaway PostgreSQL 15 cluster and MailDev are started and stopped)"
+	@echo "             (a throwaway PostgreSQL 15 cluster and MailDev are started and stopped),"
+	@echo "             then each libFuzzer target for FUZZ_SECONDS (50) seconds"
 	@echo "make build   build Release only (build/release/clockko)"
-	@echo "make bench   benchmarks (wrk, nginx reference)     make fuzz   longer fuzzing runs"
+	@echo "make bench   benchmarks (wrk, nginx reference)     make fuzz   fuzz targets, 600 s each"
 	@echo "make format  clang-format the sources              make tidy   clang-tidy the sources"
 
 deps:
@@ -40,16 +41,17 @@ test: test-deps node-deps
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j $(JOBS)
 	scripts/run-tests.sh build/asan
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-50} JOBS=$(JOBS) scripts/run-fuzz.sh build/fuzz
 
 bench:
 	@scripts/install-deps.sh bench
 	@$(MAKE) --no-print-directory build
 	scripts/bench.sh
 
-fuzz: test-deps
+fuzz: test-deps node-deps
 	cmake --preset fuzz >/dev/null
 	cmake --build --preset fuzz -j $(JOBS)
-	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} scripts/run-fuzz.sh build/fuzz
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} JOBS=$(JOBS) scripts/run-fuzz.sh build/fuzz
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format-14 -i

@@ -1,5 +1,6 @@
 // The composition root: parse the command line, load the configuration, build the objects,
 // run, and turn the outcome into an exit code. No logic of its own beyond wiring.
+#include "auth/common_passwords.hpp"
 #include "auth/make_auth_service.hpp"
 #include "config/config.hpp"
 #include "core/error.hpp"
@@ -120,6 +121,16 @@ auth::AuthSettings MakeAuthSettings(const config::Config& config) {
     };
 }
 
+/// The embedded common-password list (issue 4), with one line saying what was loaded.
+std::shared_ptr<const auth::CommonPasswords> LoadCommonPasswords() {
+    auto list = auth::EmbeddedCommonPasswords();
+    core::LogInfo("common passwords loaded", {
+        {"count", static_cast<std::int64_t>(list->Size())},
+        {"source", std::string(auth::EmbeddedCommonPasswordsSource())},
+    });
+    return list;
+}
+
 /// Blocks SIGTERM and SIGINT in every thread started after this, so that the main thread alone
 /// receives them through sigwait.
 sigset_t BlockStopSignals() {
@@ -159,7 +170,7 @@ int Serve(config::Config config) {
         .settings = MakeAuthSettings(config),
         .hasher = nullptr,
         .tokens = nullptr,
-        .common_passwords = nullptr,
+        .common_passwords = LoadCommonPasswords(),
     });
 
     std::atomic<bool> draining{false};

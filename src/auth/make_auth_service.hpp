@@ -42,7 +42,8 @@ struct AuthDependencies {
     std::shared_ptr<PasswordHasher> hasher;
     /// Null: JWTs from the settings' key, algorithm and lifetime.
     std::shared_ptr<TokenService> tokens;
-    /// Passwords refused by exact match; null or empty refuses none (the list comes in issue 4).
+    /// Passwords refused by exact match (main passes EmbeddedCommonPasswords()); null or empty
+    /// refuses none.
     std::shared_ptr<const CommonPasswords> common_passwords;
 };
 

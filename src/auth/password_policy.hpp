@@ -13,7 +13,7 @@ namespace clockko::auth {
 /// bcrypt reads at most this many bytes: a longer password is refused, never truncated.
 inline constexpr std::size_t kMaxPasswordBytes = 72;
 
-/// Passwords refused by exact match (issue 4 ships the published list; empty until then).
+/// Passwords refused by exact match (the shipped list: auth/common_passwords.hpp).
 /// @par Thread safety: immutable after construction; safe to share.
 class CommonPasswords final {
 public:

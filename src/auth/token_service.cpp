@@ -78,7 +78,13 @@ struct IntegerClaim {
     std::optional<long long> value;  ///< nullopt when present but not a JSON integer
 };
 
+// The largest |seconds| a core::TimePoint (nanoseconds in 64 bits, until 2262) can hold: a
+// claim beyond it would overflow in FromUnixSeconds (found by tests/fuzz/fuzz_jwt).
+constexpr long long kMaxClaimSeconds =
+    std::chrono::duration_cast<std::chrono::seconds>(core::TimePoint::duration::max()).count();
+
 // jwt_get_grant_int answers 0 for a string or a real, so read the claim's JSON text instead.
+// An integer outside the TimePoint range counts as malformed.
 IntegerClaim ReadIntegerClaim(jwt_t* jwt, const char* name) {
     const MallocString json(jwt_get_grants_json(jwt, name));
     if (!json) {
@@ -87,7 +93,8 @@ IntegerClaim ReadIntegerClaim(jwt_t* jwt, const char* name) {
     const std::string_view text(json.get());
     long long value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc{} || end != text.data() + text.size()) {
+    if (error != std::errc{} || end != text.data() + text.size() || value > kMaxClaimSeconds ||
+        value < -kMaxClaimSeconds) {
         return {.present = true, .value = std::nullopt};
     }
     return {.present = true, .value = value};

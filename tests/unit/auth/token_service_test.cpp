@@ -228,6 +228,20 @@ TEST_F(TokenServiceTest, RejectsMalformedOptionalClaims) {
     );
 }
 
+// Found by tests/fuzz/fuzz_jwt: a time claim beyond year 2262 overflowed the nanosecond
+// TimePoint (undefined behaviour) instead of being refused.
+TEST_F(TokenServiceTest, RejectsTimeClaimsBeyondTheClockRange) {
+    const long long exp = core::ToUnixSeconds(kNow) + 60;
+    ExpectRejected(Crafted(JWT_ALG_HS256, kSecret, R"({"sub":"x","exp":23600000000})"));
+    ExpectRejected(Crafted(JWT_ALG_HS256, kSecret, R"({"sub":"x","exp":9223372036854775807})"));
+    ExpectRejected(Crafted(JWT_ALG_HS256, kSecret, Claims(exp, R"(,"iat":23600000000)")));
+    ExpectRejected(Crafted(JWT_ALG_HS256, kSecret, Claims(exp, R"(,"iat":-23600000000)")));
+    ExpectRejected(Crafted(JWT_ALG_HS256, kSecret, Claims(exp, R"(,"nbf":-23600000000)")));
+    EXPECT_TRUE(tokens_->Verify(
+        Crafted(JWT_ALG_HS256, kSecret, R"({"sub":"x","exp":9000000000,"iat":0})"), kNow
+    ));
+}
+
 TEST_F(TokenServiceTest, AcceptsTheOldBackendsTokensAsVersionZero) {
     const auto claims = tokens_->Verify(kPythonJoseToken, kNow);
     ASSERT_TRUE(claims) << claims.error().log;
