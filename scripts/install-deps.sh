@@ -3,7 +3,7 @@
 #   scripts/install-deps.sh build    compilers and libraries to build the server
 #   scripts/install-deps.sh runtime  shared libraries to run the built server (container image)
 #   scripts/install-deps.sh test     build + the servers and tools the test suite drives
-#   scripts/install-deps.sh bench    build + wrk and nginx for `make bench`
+#   scripts/install-deps.sh bench    build + wrk, nginx, curl and PostgreSQL for `make bench`
 # The npm tooling (MailDev, newman, Redocly, ...) is installed by `make` with `npm ci`.
 set -euo pipefail
 
@@ -22,7 +22,8 @@ test_packages=(
     clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14 shellcheck chromium sqlmap
     python3 python3-passlib python3-bcrypt nginx git binutils
 )
-bench_packages=(wrk nginx libbenchmark-dev)
+# curl and PostgreSQL: bench.sh probes /health with curl and runs scripts/with-postgres.sh.
+bench_packages=(wrk nginx curl postgresql-15 postgresql-client-15)
 
 mode=${1:-build}
 case "$mode" in

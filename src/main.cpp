@@ -7,6 +7,8 @@
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "http/app.hpp"
+#include "http/metrics.hpp"
+#include "http/metrics_server.hpp"
 #include "http/server.hpp"
 #include "mail/outbox_worker.hpp"
 #include "mail/smtp/mailer_factory.hpp"
@@ -21,6 +23,7 @@
 #include <csignal>
 #include <iostream>
 #include <pthread.h>
+#include <optional>
 #include <thread>
 
 namespace {
@@ -38,7 +41,11 @@ int WorkerCount(const config::Config& config) {
 }
 
 std::unique_ptr<store::Store> OpenStore(const config::Config& config) {
-    const auto pool_size = static_cast<std::size_t>(WorkerCount(config));
+    // Every thread that may touch the store holds at most one connection at a time: the workers,
+    // the hash pool and (SQLite point reads, issue 7) the I/O threads, one each per core. With
+    // one connection for each, an I/O thread never waits for the pool.
+    const int cores = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    const auto pool_size = static_cast<std::size_t>(WorkerCount(config) + 2 * cores);
     if (config.database.kind == config::DatabaseKind::kSqlite) {
         return store::OpenSqliteStore(
             {.path = config.database.sqlite_path, .busy_timeout = std::chrono::seconds{5}, .pool_size = pool_size}
@@ -129,6 +136,51 @@ std::shared_ptr<const auth::CommonPasswords> LoadCommonPasswords() {
         {"source", std::string(auth::EmbeddedCommonPasswordsSource())},
     });
     return list;
+/// The effective configuration (secrets masked) as one structured line.
+void LogConfiguration(const config::Config& config) {
+    const std::vector<std::string> settings = config::DescribeConfig(config);
+    std::vector<core::LogField> fields;
+    for (const std::string& setting : settings) {
+        const std::size_t equals = setting.find('=');
+        fields.push_back({std::string_view(setting).substr(0, equals), setting.substr(equals + 1)});
+    }
+    core::LogFields(core::LogLevel::kInfo, "configuration", fields);
+}
+
+/// Issue 7: the database pool, and the outbox totals and backlog, at each scrape (one COUNT
+/// query per scrape, on the metrics thread).
+void AddServiceMetrics(
+    http::Metrics& metrics, const mail::OutboxWorker& outbox, store::Store& store
+) {
+    metrics.AddCollector([&outbox, &store](std::string& out) {
+        const auto sample = [&out](
+                                std::string_view name,
+                                std::string_view type,
+                                std::string_view help,
+                                double value
+                            ) {
+            http::AppendMetricHeader(out, name, type, help);
+            http::AppendSample(out, name, "", value);
+        };
+        http::AppendPoolMetrics(out, store.ConnectionPoolStats());
+        const mail::OutboxStats stats = outbox.Stats();
+        sample("clockko_outbox_sent_total", "counter", "Emails delivered.", static_cast<double>(stats.sent));
+        sample(
+            "clockko_outbox_retried_total",
+            "counter",
+            "Delivery attempts to be retried.",
+            static_cast<double>(stats.retried)
+        );
+        sample("clockko_outbox_failed_total", "counter", "Emails given up on.", static_cast<double>(stats.failed));
+        constexpr std::string_view kUpHelp = "1 when the database answered this scrape.";
+        try {
+            const auto pending = static_cast<double>(store.PendingMailCount());
+            sample("clockko_outbox_pending", "gauge", "Emails neither sent nor failed.", pending);
+            sample("clockko_database_up", "gauge", kUpHelp, 1);
+        } catch (const core::StoreUnavailable&) {
+            sample("clockko_database_up", "gauge", kUpHelp, 0);
+        }
+    });
 }
 
 /// Blocks SIGTERM and SIGINT in every thread started after this, so that the main thread alone
@@ -149,9 +201,7 @@ int Serve(config::Config config) {
         config.secret_key = core::RandomHex(*random, 32);
         core::LogWarning("SECRET_KEY is not set: using a random key, tokens end with this process");
     }
-    for (const std::string& line : config::DescribeConfig(config)) {
-        core::LogInfo("config", {{"setting", line}});
-    }
+    LogConfiguration(config);
     auto store = OpenMigratedStore(config);
     if (!store) {
         return kExitFailure;
@@ -188,15 +238,32 @@ int Serve(config::Config config) {
             return false;
         }
     }, *random);
-    http::HttpServer server(config, app);
+    http::Metrics metrics(app.GetRouter().Routes(), CLOCKKO_VERSION);
+    http::ServerOptions server_options = http::ServerOptions::FromConfig(config);
+    server_options.metrics = config.metrics_port > 0 ? &metrics : nullptr;
+    http::HttpServer server(server_options, app);
+    std::optional<http::MetricsServer> metrics_server;
     try {
         server.Start();
+        if (config.metrics_port > 0) {
+            AddServiceMetrics(metrics, outbox, *store);
+            metrics_server.emplace(
+                config.host, static_cast<unsigned short>(config.metrics_port), [&metrics] {
+                    return metrics.Render();
+                }
+            );
+            metrics_server->Start();
+        }
     } catch (const std::runtime_error& error) {
         std::cerr << "clockko: " << error.what() << "\n";
         return kExitFailure;
     }
     outbox.Start();
     core::LogInfo("clockko listening", {{"url", "http://" + config.host + ":" + std::to_string(server.BoundPort())}});
+    if (metrics_server) {
+        const std::string port = std::to_string(metrics_server->BoundPort());
+        core::LogInfo("metrics listening", {{"url", "http://" + config.host + ":" + port + "/metrics"}});
+    }
 
     int received = 0;
     sigwait(&stop_signals, &received);

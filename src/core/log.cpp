@@ -47,7 +47,7 @@ void AppendValue(std::string& out, const LogValue& value, bool quote_strings) {
     }
 }
 
-std::string JsonLine(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
+std::string JsonLine(LogLevel level, std::string_view message, std::span<const LogField> fields) {
     std::string line = R"({"ts":")" + FormatRfc3339Millis(std::chrono::system_clock::now());
     line.append(R"(","level":")").append(LevelName(level)).append(R"(","msg":")");
     AppendJsonEscaped(line, message);
@@ -62,7 +62,7 @@ std::string JsonLine(LogLevel level, std::string_view message, std::initializer_
     return line;
 }
 
-std::string TextLine(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
+std::string TextLine(LogLevel level, std::string_view message, std::span<const LogField> fields) {
     std::string line = FormatRfc3339Millis(std::chrono::system_clock::now());
     line.append(" ").append(LevelName(level)).append(" ").append(message);
     for (const LogField& field : fields) {
@@ -104,6 +104,10 @@ bool LogEnabled(LogLevel level) {
 }
 
 void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
+    LogFields(level, message, std::span<const LogField>(fields.begin(), fields.size()));
+}
+
+void LogFields(LogLevel level, std::string_view message, std::span<const LogField> fields) {
     if (!LogEnabled(level)) {
         return;
     }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -29,6 +30,8 @@ bool ParseLogLevel(std::string_view text, LogLevel& level);
 void ConfigureLogging(LogLevel level, LogFormat format);
 bool LogEnabled(LogLevel level);
 void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
+/// Log with a field list built at run time (the start-up configuration line).
+void LogFields(LogLevel level, std::string_view message, std::span<const LogField> fields);
 
 inline void LogDebug(std::string_view message, std::initializer_list<LogField> fields = {}) {
     Log(LogLevel::kDebug, message, fields);

@@ -45,9 +45,9 @@ std::vector<Route> ServiceRoutes() {
     using enum Execution;
     using enum BodyKind;
     return {
-        {"POST", "/api/auth/register", false, kWorker, kJson, HandleRegister},
-        {"POST", "/api/auth/login", false, kWorker, kJsonOrForm, HandleLogin},
-        {"GET", "/api/auth/user", false, kWorker, kNone, HandleCurrentUser},
+        {"POST", "/api/auth/register", false, kHashing, kJson, HandleRegister},
+        {"POST", "/api/auth/login", false, kHashing, kJsonOrForm, HandleLogin},
+        {"GET", "/api/auth/user", false, kPointRead, kNone, HandleCurrentUser},
         {"POST",
          "/api/auth/send-verification-email",
          false,
@@ -56,7 +56,7 @@ std::vector<Route> ServiceRoutes() {
          HandleSendVerificationEmail},
         {"POST", "/api/auth/verify-email", false, kWorker, kJson, HandleVerifyEmail},
         {"POST", "/api/auth/forgot-password", false, kWorker, kJson, HandleForgotPassword},
-        {"POST", "/api/auth/reset-password", false, kWorker, kJson, HandleResetPassword},
+        {"POST", "/api/auth/reset-password", false, kHashing, kJson, HandleResetPassword},
         {"POST", "/api/auth/refresh", false, kWorker, kJson, HandleRefresh},
         {"POST", "/api/auth/logout", false, kWorker, kJson, HandleLogout},
         {"POST", "/api/auth/logout-all", false, kWorker, kNone, HandleLogoutAll},
@@ -81,9 +81,10 @@ App::App(
       context_{.auth = auth, .readiness = std::move(readiness)},
       cors_(config.cors_origins),
       trusted_proxies_(config.trusted_proxies),
-      random_(random) {}
+      random_(random),
+      point_reads_inline_(config.database.kind == config::DatabaseKind::kSqlite) {}
 
-bool App::Prepare(HttpRequest& request) const {
+Execution App::Prepare(HttpRequest& request) const {
     SplitTarget(request.target, request.path, request.query);
     request.request_id = ChooseRequestId(request.headers.Find("X-Request-ID"), random_);
     const auto forwarded_for = request.headers.FindJoined("X-Forwarded-For");
@@ -92,7 +93,13 @@ bool App::Prepare(HttpRequest& request) const {
         forwarded_for ? std::optional<std::string_view>(*forwarded_for) : std::nullopt
     );
     const Router::Match match = router_.Find(request.method, request.path);
-    return match.route != nullptr && match.route->execution == Execution::kWorker;
+    if (match.route == nullptr) {
+        return Execution::kInline;  // 404, 405, OPTIONS: answered without blocking
+    }
+    if (match.route->execution == Execution::kPointRead) {
+        return point_reads_inline_ ? Execution::kInline : Execution::kWorker;
+    }
+    return match.route->execution;
 }
 
 HttpResponse App::Handle(const HttpRequest& request) {

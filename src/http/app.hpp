@@ -41,9 +41,10 @@ public:
         core::Random& random);
 
     /// Sets `request_id` (X-Request-ID rule), `path`/`query` (from `target`) and
-    /// `client_address` (TRUSTED_PROXIES rule). Returns true when Handle may block and must
-    /// run on a worker thread.
-    bool Prepare(HttpRequest& request) const;
+    /// `client_address` (TRUSTED_PROXIES rule). Returns where Handle must run: kInline (on the
+    /// I/O thread), kWorker (it blocks on the database) or kHashing (it computes bcrypt); never
+    /// kPointRead, which is resolved for the configured database.
+    Execution Prepare(HttpRequest& request) const;
 
     /// The response to a prepared request, with every middleware header. Never throws:
     /// core::StoreUnavailable becomes 503, any other exception 500 (logged with the request id).
@@ -65,6 +66,7 @@ private:
     CorsPolicy cors_;
     TrustedProxies trusted_proxies_;
     core::Random& random_;
+    bool point_reads_inline_;  ///< Execution::kPointRead routes run inline (SQLite)
 };
 
 /// The service's route table: every endpoint of the contract and the docs routes.

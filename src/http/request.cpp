@@ -21,7 +21,8 @@ void SplitTarget(const std::string& target, std::string& path, std::string& quer
     query =
         question == std::string_view::npos ? std::string{} : std::string(rest.substr(question + 1));
     if (path.empty()) {
-        path = "/";
+        // Not `path = "/"`: GCC 12 at -O3 (Release) reports a false -Wrestrict on it.
+        path.push_back('/');
     }
 }
 

@@ -22,8 +22,14 @@ enum class BodyKind {
 };
 
 /// Where a route runs: inline on the I/O thread (it touches nothing that blocks) or on a
-/// worker (use cases: bcrypt, database).
-enum class Execution { kInline, kWorker };
+/// worker (use cases: database). Issue 7 added two:
+/// - kHashing: the use case computes bcrypt (register, login, reset): it runs on the hash pool
+///   (one thread per core, at a lower CPU priority), so that password work never occupies the
+///   workers nor takes the CPU from token checks;
+/// - kPointRead: one indexed read and no bcrypt (GET /api/auth/user): inline when the store's
+///   reads do not wait on the network (SQLite in WAL mode: readers never wait for writers), on
+///   a worker otherwise (App::Prepare decides).
+enum class Execution { kInline, kWorker, kHashing, kPointRead };
 
 struct Route {
     std::string_view method;  ///< "GET", "POST", …; a GET route also answers HEAD

@@ -1,6 +1,7 @@
 #include "http/server.hpp"
 
 #include "core/log.hpp"
+#include "http/metrics.hpp"
 #include "http/server_internal.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -9,7 +10,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <cerrno>
 #include <stdexcept>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace clockko::http {
 namespace {
@@ -108,7 +112,61 @@ int DefaultCount(int configured, int fallback) {
     return configured > 0 ? configured : fallback;
 }
 
+// Issue 7: the listener's gauges, read at each scrape (on the metrics thread).
+void AddServerMetrics(Impl& server, Metrics& metrics) {
+    metrics.AddCollector([&server](std::string& out) {
+        std::size_t open = 0;
+        {
+            const std::lock_guard lock(server.mutex);
+            open = server.sessions.size();
+        }
+        const std::size_t in_pool = server.in_pool.load();
+        const std::size_t queued = in_pool > server.workers ? in_pool - server.workers : 0;
+        const auto gauge = [&out](std::string_view name, std::string_view help, std::size_t value) {
+            AppendMetricHeader(out, name, "gauge", help);
+            AppendSample(out, name, "", static_cast<double>(value));
+        };
+        gauge("clockko_http_open_connections", "Open client connections.", open);
+        gauge("clockko_worker_threads", "Threads of the blocking-work pool.", server.workers);
+        gauge("clockko_worker_jobs_running", "Jobs on a worker now.", in_pool - queued);
+        gauge("clockko_worker_queue_depth", "Jobs waiting for a worker now.", queued);
+        const std::size_t in_hash_pool = server.in_hash_pool.load();
+        const std::size_t hash_queued =
+            in_hash_pool > server.hash_threads ? in_hash_pool - server.hash_threads : 0;
+        gauge("clockko_hash_threads", "Threads of the password-hashing pool.", server.hash_threads);
+        gauge(
+            "clockko_hash_queue_depth", "Password jobs waiting for a hash thread now.", hash_queued
+        );
+    });
+}
+
+// Issue 7: the hash pool's threads get a higher nice value (Linux applies it per thread), so
+// that under full load bcrypt yields the CPU to the I/O threads instead of sharing it equally.
+void RaiseThreadNice(int increment) {
+    if (increment == 0) {
+        return;
+    }
+    constexpr int kLowestPriority = 19;
+    const auto thread = static_cast<id_t>(::gettid());
+    errno = 0;
+    const int current = ::getpriority(PRIO_PROCESS, thread);  // -1 is a valid value: see errno
+    if ((current == -1 && errno != 0) ||
+        ::setpriority(PRIO_PROCESS, thread, std::min(current + increment, kLowestPriority)) != 0) {
+        core::LogWarning(
+            "cannot lower the priority of a hash thread", {{"errno", std::int64_t{errno}}}
+        );
+    }
+}
+
 }  // namespace
+
+void LowerHashThreadPriorityOnce(int increment) {
+    thread_local bool lowered = false;
+    if (!lowered) {
+        lowered = true;
+        RaiseThreadNice(increment);
+    }
+}
 
 ServerOptions ServerOptions::FromConfig(const config::Config& config) {
     ServerOptions options;
@@ -164,6 +222,12 @@ void HttpServer::Start() {
         static_cast<std::size_t>(DefaultCount(server.options.worker_threads, std::max(4, 2 * cores))
         );
     server.pool.emplace(server.workers);
+    server.hash_threads =
+        static_cast<std::size_t>(DefaultCount(server.options.hash_threads, cores));
+    server.hash_pool.emplace(server.hash_threads);
+    if (server.options.metrics != nullptr) {
+        AddServerMetrics(server, *server.options.metrics);
+    }
     server.work.emplace(server.ioc.get_executor());
     asio::co_spawn(
         server.acceptor.get_executor(),
@@ -222,6 +286,7 @@ void HttpServer::Wait() {
     }
     lock.unlock();
     server.pool->join();
+    server.hash_pool->join();
     server.work.reset();
     server.ioc.stop();
     for (std::thread& thread : server.threads) {

@@ -10,6 +10,8 @@
 
 namespace clockko::http {
 
+class Metrics;
+
 /// Every limit and timeout of the HTTP listener, with the defaults of the contract/issue 4.
 struct ServerOptions {
     std::string host = "0.0.0.0";
@@ -17,7 +19,11 @@ struct ServerOptions {
     int io_threads = 0;             ///< 0: the core count
     int worker_threads = 0;         ///< blocking use cases; 0: max(4, 2 × cores)
     int worker_queue_limit = 1024;  ///< jobs waiting for a worker beyond this get 503
-    int max_connections = 10000;    ///< open connections beyond this get 503 and are closed
+    /// Issue 7: threads for bcrypt routes (Execution::kHashing); 0: the core count. Their nice
+    /// value is raised by hash_nice, so that I/O threads (token checks) win the CPU under load.
+    int hash_threads = 0;
+    int hash_nice = 5;
+    int max_connections = 10000;  ///< open connections beyond this get 503 and are closed
     std::chrono::milliseconds header_timeout{std::chrono::seconds(10)};  ///< request line+headers
     std::chrono::milliseconds body_timeout{std::chrono::seconds(30)};
     std::chrono::milliseconds idle_timeout{
@@ -26,6 +32,9 @@ struct ServerOptions {
     std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
     std::size_t header_limit = std::size_t{16} * 1024;  ///< request line and headers, bytes
     std::size_t body_limit = kMaxBodyBytes;
+    /// Optional (issue 7): requests, worker waits and the pool gauges are recorded here. Must
+    /// outlive the server.
+    Metrics* metrics = nullptr;
 
     /// HOST, PORT, worker_threads, worker_queue_limit, shutdown_grace_seconds from `config`;
     /// the rest keep their defaults.

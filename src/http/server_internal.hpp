@@ -37,12 +37,14 @@ struct HttpServer::Impl {
     Impl(ServerOptions server_options, App& server_app)
         : options(std::move(server_options)), app(server_app), acceptor(asio::make_strand(ioc)) {}
 
-    /// Admits a job when fewer than workers + worker_queue_limit are in the pool.
-    bool TryAdmitJob() {
-        const auto limit =
-            workers + static_cast<std::size_t>(std::max(options.worker_queue_limit, 0));
-        if (in_pool.fetch_add(1) >= limit) {
-            in_pool.fetch_sub(1);
+    /// Admits a job when fewer than threads + worker_queue_limit are in its pool: the workers,
+    /// or (`hashing`, issue 7) the hash pool.
+    bool TryAdmitJob(bool hashing = false) {
+        std::atomic<std::size_t>& admitted = hashing ? in_hash_pool : in_pool;
+        const auto limit = (hashing ? hash_threads : workers) +
+                           static_cast<std::size_t>(std::max(options.worker_queue_limit, 0));
+        if (admitted.fetch_add(1) >= limit) {
+            admitted.fetch_sub(1);
             return false;
         }
         return true;
@@ -65,6 +67,10 @@ struct HttpServer::Impl {
     asio::io_context ioc;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
     std::optional<asio::thread_pool> pool;
+    // Issue 7: Execution::kHashing jobs (bcrypt), on threads at a lower CPU priority.
+    std::size_t hash_threads = 1;
+    std::atomic<std::size_t> in_hash_pool{0};
+    std::optional<asio::thread_pool> hash_pool;
     tcp::acceptor acceptor;
     std::vector<std::thread> threads;
 };
@@ -107,6 +113,10 @@ struct Session : std::enable_shared_from_this<Session> {
     std::string peer;
     bool idle = true;  ///< waiting for the first byte of a request (or lingering)
 };
+
+/// Issue 7: raises the calling thread's nice value by `increment` the first time a thread calls
+/// it (a hash-pool job does, so each hash thread lowers itself lazily, with no start-up wait).
+void LowerHashThreadPriorityOnce(int increment);
 
 /// A connection's coroutine: read → App → write with keep-alive, until close or Stop().
 asio::awaitable<void> RunSession(std::shared_ptr<Session> session);

@@ -1,4 +1,5 @@
 #include "http/access_log.hpp"
+#include "http/metrics.hpp"
 #include "http/server_internal.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -59,22 +60,40 @@ struct Incoming {
     SteadyClock::time_point started = SteadyClock::now();
 };
 
-/// Runs App::Handle on the worker pool; the completion resumes the coroutine on its strand.
+/// Runs App::Handle on the worker pool (or the hash pool); the completion resumes the
+/// coroutine on its strand.
 struct HandleOnWorker {
     Impl* server;
+    bool hashing = false;
 
     template <class Handler>
     void operator()(Handler&& handler, const HttpRequest* request) const {
         // Tracked work keeps the io_context running while the job is away from it.
         const auto& tracked = asio::execution::outstanding_work_t::tracked;
         auto resume = asio::prefer(asio::get_associated_executor(handler), tracked);
+        const auto queued = SteadyClock::now();
+        const bool on_hash_pool = hashing;
         asio::post(
-            *server->pool,
-            [owner = server, request, handler = std::forward<Handler>(handler), resume]() mutable {
+            on_hash_pool ? *server->hash_pool : *server->pool,
+            [owner = server,
+             request,
+             handler = std::forward<Handler>(handler),
+             resume,
+             queued,
+             on_hash_pool]() mutable {
+                if (on_hash_pool) {
+                    LowerHashThreadPriorityOnce(owner->options.hash_nice);
+                }
+                if (owner->options.metrics != nullptr) {
+                    owner->options.metrics->ObserveQueueWait(
+                        std::chrono::duration<double>(SteadyClock::now() - queued).count(),
+                        on_hash_pool
+                    );
+                }
                 HttpResponse response = owner->abandon
                                             ? owner->app.Reject(*request, Rejection::kOverloaded)
                                             : owner->app.Handle(*request);
-                owner->in_pool.fetch_sub(1);
+                (on_hash_pool ? owner->in_hash_pool : owner->in_pool).fetch_sub(1);
                 asio::post(
                     resume,
                     [handler = std::move(handler), response = std::move(response)]() mutable {
@@ -87,19 +106,23 @@ struct HandleOnWorker {
 };
 
 template <class Token>
-auto AsyncHandleOnWorker(Impl* server, const HttpRequest* request, Token&& token) {
-    return asio::async_initiate<Token, void(HttpResponse)>(HandleOnWorker{server}, token, request);
+auto AsyncHandleOnWorker(Impl* server, const HttpRequest* request, bool hashing, Token&& token) {
+    return asio::async_initiate<Token, void(HttpResponse)>(
+        HandleOnWorker{server, hashing}, token, request
+    );
 }
 
 asio::awaitable<HttpResponse> Respond(Impl* server, HttpRequest* request) {
-    if (!server->app.Prepare(*request)) {
+    const Execution where = server->app.Prepare(*request);
+    if (where == Execution::kInline) {
         co_return server->app.Handle(*request);
     }
-    if (!server->TryAdmitJob()) {
+    const bool hashing = where == Execution::kHashing;
+    if (!server->TryAdmitJob(hashing)) {
         co_return server->app.Reject(*request, Rejection::kOverloaded);
     }
     // `request` lives in the caller's frame, which stays suspended until the job completes.
-    co_return co_await AsyncHandleOnWorker(server, request, asio::use_awaitable);
+    co_return co_await AsyncHandleOnWorker(server, request, hashing, asio::use_awaitable);
 }
 
 asio::awaitable<bool> SendContinue(std::shared_ptr<Session> session, unsigned version) {
@@ -218,6 +241,10 @@ asio::awaitable<void> RunSession(std::shared_ptr<Session> session) {
         if (!in.ok && !in.rejection) {
             break;
         }
+        Metrics* metrics = server->options.metrics;
+        if (metrics != nullptr) {
+            metrics->Start();
+        }
         HttpResponse response;
         if (in.rejection) {
             if (!in.request.target.empty()) {
@@ -228,6 +255,12 @@ asio::awaitable<void> RunSession(std::shared_ptr<Session> session) {
             in.request.request_id = std::string(response.headers.Find("X-Request-ID").value_or(""));
         } else {
             response = co_await Respond(server, &in.request);
+        }
+        // Counted before Write (which moves the body out; 401/429 are counted by `code`), so
+        // that a scrape made after a client got its answer always includes it.
+        if (metrics != nullptr) {
+            const std::chrono::duration<double> handled = SteadyClock::now() - in.started;
+            metrics->Finish(metrics->Classify(in.request, response), handled.count());
         }
         const bool keep_alive = co_await Write(session, in, response);
         const std::chrono::duration<double, std::milli> elapsed = SteadyClock::now() - in.started;

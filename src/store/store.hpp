@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/pool_stats.hpp"
 #include "store/records.hpp"
 #include "store/sessions.hpp"
 
@@ -80,6 +81,10 @@ public:
 
     /// Throws core::StoreUnavailable unless the database answers now.
     virtual void Ping() = 0;
+
+    /// The connection pool's figures (issue 7, metrics); never touches the database. Stores
+    /// without a pool (test fakes) answer zeros.
+    [[nodiscard]] virtual PoolStats ConnectionPoolStats() const { return {}; }
 
     /// Applies every migration the database lacks, in order, each in its own transaction, and
     /// records it in `schema_migrations`. Safe when several instances call it at once (an

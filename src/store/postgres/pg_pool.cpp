@@ -17,6 +17,23 @@ ConnectionPool::Lease::~Lease() {
 }
 
 ConnectionPool::Lease ConnectionPool::Acquire() {
+    const auto started = std::chrono::steady_clock::now();
+    try {
+        Lease lease = AcquireConnection();
+        counters_.Acquired(std::chrono::steady_clock::now() - started);
+        return lease;
+    } catch (const core::StoreUnavailable&) {
+        counters_.Failed(std::chrono::steady_clock::now() - started);
+        throw;
+    }
+}
+
+PoolStats ConnectionPool::Stats() const {
+    const std::scoped_lock lock(mutex_);
+    return counters_.Snapshot(size_, open_count_);
+}
+
+ConnectionPool::Lease ConnectionPool::AcquireConnection() {
     const auto deadline = std::chrono::steady_clock::now() + wait_limit_;
     std::unique_lock lock(mutex_);
     for (;;) {
@@ -50,6 +67,7 @@ ConnectionPool::Lease ConnectionPool::Acquire() {
 }
 
 void ConnectionPool::Release(std::unique_ptr<Connection> connection) {
+    counters_.Released();
     if (!connection->RollbackIfOpen() || connection->Broken()) {
         connection.reset();
         Forget();

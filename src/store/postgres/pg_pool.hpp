@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/pool_stats.hpp"
 #include "store/postgres/pg_connection.hpp"
 
 #include <chrono>
@@ -51,17 +52,22 @@ public:
     /// new connection fails.
     [[nodiscard]] Lease Acquire();
 
+    /// Sizes and counters for the metrics endpoint.
+    [[nodiscard]] PoolStats Stats() const;
+
 private:
+    [[nodiscard]] Lease AcquireConnection();
     void Release(std::unique_ptr<Connection> connection);
     void Forget();
 
     ConnectParams params_;
     std::size_t size_;
     std::chrono::milliseconds wait_limit_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable available_;
     std::vector<std::unique_ptr<Connection>> idle_;
     std::size_t open_count_ = 0;
+    PoolCounters counters_;
 };
 
 }  // namespace clockko::store::postgres

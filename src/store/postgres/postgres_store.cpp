@@ -122,6 +122,8 @@ public:
         WithConnection([](Connection& connection) { connection.Query(kPing, {}); });
     }
 
+    [[nodiscard]] PoolStats ConnectionPoolStats() const override { return pool_.Stats(); }
+
     int Migrate() override { return WithConnection(ApplyMigrations); }
 
     [[nodiscard]] int AppliedSchemaVersion() override {

@@ -22,6 +22,23 @@ ConnectionPool::Lease::~Lease() {
 }
 
 ConnectionPool::Lease ConnectionPool::Acquire() {
+    const auto started = std::chrono::steady_clock::now();
+    try {
+        Lease lease = AcquireConnection();
+        counters_.Acquired(std::chrono::steady_clock::now() - started);
+        return lease;
+    } catch (const core::StoreUnavailable&) {
+        counters_.Failed(std::chrono::steady_clock::now() - started);
+        throw;
+    }
+}
+
+PoolStats ConnectionPool::Stats() const {
+    const std::scoped_lock lock(mutex_);
+    return counters_.Snapshot(size_, open_count_);
+}
+
+ConnectionPool::Lease ConnectionPool::AcquireConnection() {
     std::unique_lock lock(mutex_);
     const auto deadline = std::chrono::steady_clock::now() + busy_timeout_;
     for (;;) {
@@ -50,6 +67,7 @@ ConnectionPool::Lease ConnectionPool::Acquire() {
 }
 
 void ConnectionPool::Release(std::unique_ptr<Connection> connection) {
+    counters_.Released();
     // A transaction left open (an exception between BEGIN and COMMIT that escaped the
     // transaction runner) must not leak into the next borrower.
     const bool reusable = connection->RollbackIfOpen();

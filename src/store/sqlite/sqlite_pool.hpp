@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/pool_stats.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 
 #include <chrono>
@@ -46,16 +47,21 @@ public:
     /// Waits up to the busy timeout for a free connection, else throws core::StoreUnavailable.
     [[nodiscard]] Lease Acquire();
 
+    /// Sizes and counters for the metrics endpoint.
+    [[nodiscard]] PoolStats Stats() const;
+
 private:
+    [[nodiscard]] Lease AcquireConnection();
     void Release(std::unique_ptr<Connection> connection);
 
     std::string path_;
     std::chrono::milliseconds busy_timeout_;
     std::size_t size_;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable available_;
     std::vector<std::unique_ptr<Connection>> idle_;
     std::size_t open_count_ = 0;
+    PoolCounters counters_;
 };
 
 }  // namespace clockko::store::sqlite

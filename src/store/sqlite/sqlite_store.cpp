@@ -44,6 +44,8 @@ public:
         lease->Query(kPing, {});
     }
 
+    [[nodiscard]] PoolStats ConnectionPoolStats() const override { return pool_.Stats(); }
+
     int Migrate() override;
     [[nodiscard]] int AppliedSchemaVersion() override;
 

@@ -161,17 +161,32 @@ TEST_F(AppTest, StoreFailureAnswers500) {
 }
 
 TEST_F(AppTest, PrepareSendsBlockingRoutesToWorkers) {
-    const auto needs_worker = [this](HttpRequest request) { return app_->Prepare(request); };
-    EXPECT_TRUE(needs_worker(PostJson("/api/auth/register", "{}")));
-    EXPECT_TRUE(needs_worker(PostJson("/api/auth/login", "{}")));
-    EXPECT_TRUE(needs_worker(Get("/api/auth/user")));
-    EXPECT_TRUE(needs_worker(Get("/health/ready")));
-    EXPECT_FALSE(needs_worker(Get("/")));
-    EXPECT_FALSE(needs_worker(Get("/health")));
-    EXPECT_FALSE(needs_worker(Get("/nowhere")));
-    EXPECT_FALSE(needs_worker(Get("/api/auth/register")));
-    EXPECT_FALSE(needs_worker(MakeRequest("OPTIONS", "/api/auth/login")));
-    EXPECT_FALSE(needs_worker(Get("/docs")));
+    const auto where = [this](HttpRequest request) { return app_->Prepare(request); };
+    EXPECT_EQ(where(PostJson("/api/auth/register", "{}")), Execution::kHashing);
+    EXPECT_EQ(where(PostJson("/api/auth/login", "{}")), Execution::kHashing);
+    EXPECT_EQ(where(PostJson("/api/auth/reset-password", "{}")), Execution::kHashing);
+    EXPECT_EQ(where(PostJson("/api/auth/verify-email", "{}")), Execution::kWorker);
+    EXPECT_EQ(where(Get("/health/ready")), Execution::kWorker);
+    EXPECT_EQ(where(Get("/")), Execution::kInline);
+    EXPECT_EQ(where(Get("/health")), Execution::kInline);
+    EXPECT_EQ(where(Get("/nowhere")), Execution::kInline);
+    EXPECT_EQ(where(Get("/api/auth/register")), Execution::kInline);
+    EXPECT_EQ(where(MakeRequest("OPTIONS", "/api/auth/login")), Execution::kInline);
+    EXPECT_EQ(where(Get("/docs")), Execution::kInline);
+}
+
+// Issue 7: the token check and one indexed read stay on the I/O thread where the read cannot
+// wait on the network (SQLite, the fixture's default database), and hop to a worker elsewhere.
+TEST_F(AppTest, PrepareRunsTheCurrentUserPointReadInlineOnlyOnSqlite) {
+    HttpRequest on_sqlite = Get("/api/auth/user");
+    EXPECT_EQ(app_->Prepare(on_sqlite), Execution::kInline);
+    config::Config postgres = config_;
+    postgres.database.kind = config::DatabaseKind::kPostgres;
+    const App app(
+        postgres, auth_, [] { return true; }, random_
+    );
+    HttpRequest on_postgres = Get("/api/auth/user");
+    EXPECT_EQ(app.Prepare(on_postgres), Execution::kWorker);
 }
 
 TEST_F(AppTest, PrepareSplitsTargetAndKeepsQueryOutOfPath) {

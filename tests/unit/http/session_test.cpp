@@ -57,11 +57,19 @@ private:
     bool open_ = false;
 };
 
+// GET /api/auth/user is these tests' blocking route: with PostgreSQL it runs on a worker (with
+// SQLite it is a point read on the I/O thread, issue 7).
+config::Config WorkerReadsConfig() {
+    config::Config config;
+    config.database.kind = config::DatabaseKind::kPostgres;
+    return config;
+}
+
 class SessionTest : public ::testing::Test {
 protected:
     SessionTest()
         : app_(
-              config::Config{}, auth_, [] { return true; }, random_
+              WorkerReadsConfig(), auth_, [] { return true; }, random_
           ) {}
 
     void TearDown() override {
@@ -505,6 +513,28 @@ TEST_F(SessionTest, ProbeHealthSeesARunningServer) {
     server_->Stop();
     server_->Wait();
     EXPECT_FALSE(ProbeHealth("127.0.0.1", port_, 2s));
+}
+
+// Issue 7: password work runs on the hash pool, so logins waiting for bcrypt never take the
+// workers that token checks need (before, they filled every worker and GET /user queued).
+TEST_F(SessionTest, LoginsOnTheHashPoolLeaveTheWorkersFree) {
+    ServerOptions options = Options();
+    options.worker_threads = 1;
+    options.hash_threads = 1;
+    options.worker_queue_limit = 0;
+    Start(options);
+    auth_.on_login = [this](const auth::LoginInput&) -> core::Result<auth::TokenGrant> {
+        gate_.Arrive();
+        return core::MakeError(core::ErrorCode::kInvalidCredentials, "Incorrect email or password");
+    };
+    RawClient login(port_);
+    ASSERT_TRUE(login.Send(PostJson("/api/auth/login", R"({"email":"a@b.co","password":"pw"})")));
+    ASSERT_TRUE(gate_.AwaitArrivals(1));
+    RawClient user(port_);
+    ASSERT_TRUE(user.Send(kGetUser));
+    EXPECT_EQ(user.Read().value_or(RawClient::Response{}).status, 200);
+    gate_.Open();
+    EXPECT_EQ(login.Read().value_or(RawClient::Response{}).status, 401);
 }
 
 }  // namespace
