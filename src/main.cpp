@@ -136,6 +136,8 @@ std::shared_ptr<const auth::CommonPasswords> LoadCommonPasswords() {
         {"source", std::string(auth::EmbeddedCommonPasswordsSource())},
     });
     return list;
+}
+
 /// The effective configuration (secrets masked) as one structured line.
 void LogConfiguration(const config::Config& config) {
     const std::vector<std::string> settings = config::DescribeConfig(config);
