@@ -181,7 +181,10 @@ TEST_P(Adoption, MigrateKeepsEveryRowAndClearsOnlyThePlaintextSecrets) {
     ASSERT_EQ(before.size(), expectations.users.size());
     std::string output;
     ASSERT_EQ(RunMigrate(*database_, output), 0) << output;
-    EXPECT_NE(output.find("schema version 2"), std::string::npos) << output;
+    // The newest migration this binary knows (later issues add some).
+    const std::string newest =
+        database_->Query("SELECT MAX(version) FROM schema_migrations").at(0).at(0).value_or("?");
+    EXPECT_NE(output.find("schema version " + newest), std::string::npos) << output;
 
     const Rows after = Users(*database_);
     ASSERT_EQ(after.size(), before.size());
@@ -249,7 +252,10 @@ TEST_P(Adoption, MigrateTwiceChangesNothing) {
     const Rows once = WholeDatabase(*database_);
     std::string output;
     ASSERT_EQ(RunMigrate(*database_, output), 0) << output;
-    EXPECT_NE(output.find("schema version 2"), std::string::npos) << output;
+    // The newest migration this binary knows (later issues add some).
+    const std::string newest =
+        database_->Query("SELECT MAX(version) FROM schema_migrations").at(0).at(0).value_or("?");
+    EXPECT_NE(output.find("schema version " + newest), std::string::npos) << output;
     EXPECT_EQ(WholeDatabase(*database_), once);
     // Start-up migrates too: a server started on it changes nothing either.
     { const ServerProcess server(ServerEnvironment(*database_)); }

@@ -132,3 +132,30 @@ TEST(DescribeConfig, MasksSecrets) {
 
 }  // namespace
 }  // namespace clockko::config
+
+namespace clockko::config {
+namespace {
+
+TEST(LoadConfig, ReadsTheCodeThrottleVariablesAndRefusesZero) {
+    Config defaults;
+    ASSERT_TRUE(LoadConfig({}, defaults).empty());
+    EXPECT_EQ(defaults.code_max_per_hour_address, 20);
+    EXPECT_EQ(defaults.code_max_failures_account, 20);
+    EXPECT_EQ(defaults.code_max_failures_address, 50);
+    Config config;
+    EXPECT_TRUE(LoadConfig(
+                    {{"CODE_MAX_PER_HOUR_ADDRESS", "7"},
+                     {"CODE_MAX_FAILURES_ACCOUNT", "8"},
+                     {"CODE_MAX_FAILURES_ADDRESS", "9"}},
+                    config
+    )
+                    .empty());
+    EXPECT_EQ(config.code_max_per_hour_address, 7);
+    EXPECT_EQ(config.code_max_failures_account, 8);
+    EXPECT_EQ(config.code_max_failures_address, 9);
+    Config refused;
+    EXPECT_EQ(LoadConfig({{"CODE_MAX_FAILURES_ADDRESS", "0"}}, refused).size(), 1U);
+}
+
+}  // namespace
+}  // namespace clockko::config

@@ -361,3 +361,24 @@ TEST_F(AppTest, OnlyDocsPagesAreHtml) {
 
 }  // namespace
 }  // namespace clockko::http::testing
+
+namespace clockko::http::testing {
+namespace {
+
+// The code use cases count per-address throttles: each gets the computed client address.
+TEST_F(AppTest, CodeEndpointsPassTheClientAddress) {
+    const std::vector<std::pair<std::string, std::string>> calls{
+        {"/api/auth/send-verification-email", R"({"email":"a@b.co"})"},
+        {"/api/auth/forgot-password", R"({"email":"a@b.co"})"},
+        {"/api/auth/verify-email", R"({"email":"a@b.co","otp":"123456"})"},
+        {"/api/auth/reset-password",
+         R"({"email":"a@b.co","otp":"123456","new_password":"NewPassword1"})"},
+    };
+    for (const auto& [path, body] : calls) {
+        (void)Send(PostJson(path, body));
+        EXPECT_EQ(auth_.LastCodeClientAddress(), "192.0.2.10") << path;
+    }
+}
+
+}  // namespace
+}  // namespace clockko::http::testing
