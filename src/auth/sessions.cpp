@@ -140,6 +140,8 @@ std::string StartSession(const AuthContext& context, const store::UserRecord& us
     session.created_at = now;
     session.expires_at = now + context.sessions.lifetime;
     context.store.Transact([&](store::StoreTransaction& transaction) {
+        // Each login tidies up after the user's dead sessions, so rows never pile up.
+        (void)transaction.Sessions().PurgeExpiredSessions(user.id, now);
         (void)transaction.Sessions().InsertSession(session);
     });
     return token;

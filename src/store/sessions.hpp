@@ -47,6 +47,9 @@ public:
     virtual std::int64_t RevokeSessionFamily(std::string_view family_id, core::TimePoint now) = 0;
     /// Revokes every not yet revoked session of the user; returns how many.
     virtual std::int64_t RevokeUserSessions(std::string_view user_id, core::TimePoint now) = 0;
+    /// Deletes the user's sessions that expired before `now` (they can never be used again);
+    /// returns how many. Keeps the table bounded by the live sessions.
+    virtual std::int64_t PurgeExpiredSessions(std::string_view user_id, core::TimePoint now) = 0;
     /// Raises users.token_version by one: every access token issued before is rejected.
     virtual void RaiseTokenVersion(std::string_view user_id) = 0;
 };

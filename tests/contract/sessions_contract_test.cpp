@@ -136,6 +136,29 @@ TEST_P(SessionContract, RevokingAUsersSessionsAndRaisingItsTokenVersion) {
     EXPECT_EQ(store().FindUserById(other.id)->token_version, 0);
 }
 
+TEST_P(SessionContract, PurgingDeletesOnlyTheUsersExpiredSessions) {
+    const UserRecord other = NewUser("purge-other@example.com", "purgeother");
+    InsertOrFail(other);
+    SessionRecord expired = Session(user_, kFamily, "expired", T0() - std::chrono::days{31});
+    SessionRecord live = Session(user_, kFamily, "live", T0());
+    SessionRecord theirs =
+        Session(other, kOtherFamily, "theirs-expired", T0() - std::chrono::days{31});
+    const std::int64_t expired_id = Insert(expired);
+    const std::int64_t live_id = Insert(live);
+    Insert(theirs);
+    std::int64_t purged = 0;
+    store().Transact([&](StoreTransaction& transaction) {
+        transaction.Sessions().MarkSessionRotated(
+            expired_id, live_id, T0() - std::chrono::days{30}
+        );
+        purged = transaction.Sessions().PurgeExpiredSessions(user_.id, T0());
+    });
+    EXPECT_EQ(purged, 1);
+    EXPECT_FALSE(ByHash("expired"));
+    EXPECT_TRUE(ByHash("live"));
+    EXPECT_TRUE(ByHash("theirs-expired"));
+}
+
 TEST_P(SessionContract, AWorkThatThrowsLeavesNoSession) {
     EXPECT_THROW(
         store().Transact([&](StoreTransaction& transaction) {

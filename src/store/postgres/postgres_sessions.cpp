@@ -115,6 +115,17 @@ std::int64_t PgSessions::RevokeUserSessions(std::string_view user_id, core::Time
     return connection_->Execute(kRevokeUser, {*canonical, sql::FormatTimestamp(now)});
 }
 
+std::int64_t PgSessions::PurgeExpiredSessions(std::string_view user_id, core::TimePoint now) {
+    static constexpr sql::Statement kPurge{
+        "purge_expired_sessions",
+        "DELETE FROM refresh_sessions WHERE user_id = $1::uuid AND expires_at < $2::timestamp"};
+    const auto canonical = sql::CanonicalUuid(user_id);
+    if (!canonical) {
+        return 0;
+    }
+    return connection_->Execute(kPurge, {*canonical, sql::FormatTimestamp(now)});
+}
+
 void PgSessions::RaiseTokenVersion(std::string_view user_id) {
     static constexpr sql::Statement kRaise{
         "raise_token_version",

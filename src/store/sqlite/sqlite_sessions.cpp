@@ -102,6 +102,17 @@ std::int64_t SqliteSessions::RevokeUserSessions(std::string_view user_id, core::
     return connection_->Execute(kRevokeUser, {*compact, sql::FormatTimestamp(now)});
 }
 
+std::int64_t SqliteSessions::PurgeExpiredSessions(std::string_view user_id, core::TimePoint now) {
+    static constexpr sql::Statement kPurge{
+        "purge_expired_sessions",
+        "DELETE FROM refresh_sessions WHERE user_id = ?1 AND expires_at < ?2"};
+    const auto compact = sql::CompactUuid(user_id);
+    if (!compact) {
+        return 0;
+    }
+    return connection_->Execute(kPurge, {*compact, sql::FormatTimestamp(now)});
+}
+
 void SqliteSessions::RaiseTokenVersion(std::string_view user_id) {
     static constexpr sql::Statement kRaise{
         "raise_token_version", "UPDATE users SET token_version = token_version + 1 WHERE id = ?1"};

@@ -19,6 +19,7 @@ public:
         override;
     std::int64_t RevokeSessionFamily(std::string_view family_id, core::TimePoint now) override;
     std::int64_t RevokeUserSessions(std::string_view user_id, core::TimePoint now) override;
+    std::int64_t PurgeExpiredSessions(std::string_view user_id, core::TimePoint now) override;
     void RaiseTokenVersion(std::string_view user_id) override;
 
 private:

@@ -141,6 +141,15 @@ TEST_F(Sessions, AnExpiredRefreshTokenIsRefused) {
     ExpectInvalidToken(Refresh(login.refresh_token));
 }
 
+TEST_F(Sessions, ALoginDeletesTheUsersExpiredSessions) {
+    LogIn();
+    harness_.clock.Advance(std::chrono::days{31});
+    const auth::TokenGrant fresh = LogIn();
+    const auto rows = Rows();
+    ASSERT_EQ(rows.size(), 1U);
+    EXPECT_EQ(rows[0].token_hash, auth::SessionKeys::Hash(fresh.refresh_token));
+}
+
 TEST_F(Sessions, RotationRenewsTheLifetime) {
     const auth::TokenGrant login = LogIn();
     harness_.clock.Advance(std::chrono::days{29});

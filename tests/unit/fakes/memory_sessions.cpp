@@ -86,6 +86,26 @@ std::int64_t MemorySessions::RevokeUserSessions(std::string_view user_id, core::
     return revoked;
 }
 
+std::int64_t MemorySessions::PurgeExpiredSessions(std::string_view user_id, core::TimePoint now) {
+    CheckOpen();
+    const std::string canonical = CanonicalId(user_id);
+    std::int64_t purged = 0;
+    for (auto it = table_.rows.begin(); it != table_.rows.end();) {
+        if (it->second.user_id == canonical && it->second.expires_at < now) {
+            it = table_.rows.erase(it);
+            ++purged;
+        } else {
+            ++it;
+        }
+    }
+    for (auto& [id, session] : table_.rows) {
+        if (session.successor_id && !table_.rows.contains(*session.successor_id)) {
+            session.successor_id.reset();  // as ON DELETE SET NULL does
+        }
+    }
+    return purged;
+}
+
 void MemorySessions::RaiseTokenVersion(std::string_view user_id) {
     CheckOpen();
     const auto found = users_.find(CanonicalId(user_id));
