@@ -7,6 +7,7 @@
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "http/app.hpp"
+#include "http/client_address.hpp"
 #include "http/metrics.hpp"
 #include "http/metrics_server.hpp"
 #include "http/server.hpp"
@@ -196,6 +197,17 @@ sigset_t BlockStopSignals() {
     return signals;
 }
 
+// The config layer does not parse addresses (the HTTP layer does), so TRUSTED_PROXIES is checked
+// here, before anything starts, and refused like every other invalid value.
+void AddProxyProblems(const config::Config& config, std::vector<std::string>& problems) {
+    for (const std::string& entry : config.trusted_proxies) {
+        if (const auto problem = http::TrustedProxies::Problem(entry)) {
+            problems.push_back("TRUSTED_PROXIES: " + *problem);
+            return;
+        }
+    }
+}
+
 int Serve(config::Config config) {
     const sigset_t stop_signals = BlockStopSignals();
     auto random = core::MakeSystemRandom();
@@ -320,7 +332,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     config::Config config;
-    const auto problems = config::LoadConfigFromProcess(env_file, env_file_given, config);
+    auto problems = config::LoadConfigFromProcess(env_file, env_file_given, config);
+    AddProxyProblems(config, problems);
     if (!problems.empty()) {
         for (const std::string& problem : problems) {
             std::cerr << "clockko: " << problem << "\n";

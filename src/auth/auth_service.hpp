@@ -46,7 +46,8 @@ struct TokenGrant {
 };
 
 /// The service's use cases. Each is synchronous and blocking (bcrypt, database): call it from
-/// a worker thread, never an I/O thread.
+/// a worker thread. The one exception is CurrentUser on SQLite, whose single point read the
+/// HTTP layer runs inline (the SQLite pool has a connection for every such thread).
 /// @par Thread safety: every function may be called concurrently.
 /// Expected failures come back as errors; core::StoreUnavailable / StoreFailure are thrown.
 class AuthService {

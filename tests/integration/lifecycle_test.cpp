@@ -34,7 +34,10 @@ TEST(CommandLine, PrintsVersionAndHelp) {
 
 TEST(CommandLine, RefusesInvalidValuesWithOneLineAndExitCodeTwo) {
     for (const auto& [name, value] : std::map<std::string, std::string>{
-             {"PORT", "abc"}, {"ALGORITHM", "RS256"}, {"DATABASE_URL", "mysql://u@h/d"}}) {
+             {"PORT", "abc"},
+             {"ALGORITHM", "RS256"},
+             {"DATABASE_URL", "mysql://u@h/d"},
+             {"TRUSTED_PROXIES", "10.0.0.0/8,not-an-address"}}) {
         auto environment = SqliteEnvironment();
         environment[name] = value;
         std::string output;
