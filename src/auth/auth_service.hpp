@@ -109,6 +109,7 @@ public:
     ) {
         return ResetPassword(email, code, new_password, std::string());
     }
+
     // Sessions (issue 4).
     /// A new pair for a live refresh token, which stops working (the same pair again for a
     /// racing reuse within the grace window). kInvalidToken; a later reuse revokes the family.

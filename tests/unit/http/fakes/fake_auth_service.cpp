@@ -120,6 +120,8 @@ void FakeAuthService::RecordAddress(const std::string& client_address) {
 std::string FakeAuthService::LastCodeClientAddress() const {
     const std::lock_guard lock(mutex_);
     return last_code_client_address_;
+}
+
 core::Result<auth::TokenGrant> FakeAuthService::Refresh(
     const std::string& refresh_token, const std::string& client_address
 ) {
