@@ -78,14 +78,15 @@ int Spawn(
 
 int WaitFor(int pid, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
+    // At least one look, so that a zero timeout polls instead of never asking.
+    do {
         int status = 0;
         const pid_t done = waitpid(pid, &status, WNOHANG);
         if (done == pid) {
             return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         }
         std::this_thread::sleep_for(std::chrono::milliseconds{20});
-    }
+    } while (std::chrono::steady_clock::now() < deadline);
     return -1;
 }
 
@@ -118,18 +119,38 @@ int ServerProcess::FreePort() {
 }
 
 ServerProcess::ServerProcess(std::map<std::string, std::string> environment)
-    : port_(FreePort()), output_path_(TempOutputPath()) {
-    environment["PORT"] = std::to_string(port_);
+    : output_path_(TempOutputPath()) {
     environment.try_emplace("HOST", "127.0.0.1");
+    // A port found free may be taken by a parallel test before the server binds it: then the
+    // server exits at once saying so, and another port is tried.
+    constexpr int kPortAttempts = 5;
+    for (int attempt = 1;; ++attempt) {
+        port_ = FreePort();
+        environment["PORT"] = std::to_string(port_);
+        if (StartAndAwaitHealth(environment)) {
+            return;
+        }
+        if (attempt == kPortAttempts) {
+            throw std::runtime_error("clockko found no free port:\n" + Output());
+        }
+        std::remove(output_path_.c_str());
+    }
+}
+
+bool ServerProcess::StartAndAwaitHealth(const std::map<std::string, std::string>& environment) {
     pid_ = Spawn({"serve"}, environment, output_path_);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{30};
     while (std::chrono::steady_clock::now() < deadline) {
         if (WaitFor(pid_, std::chrono::milliseconds{0}) >= 0) {
             pid_ = -1;
-            throw std::runtime_error("clockko exited at start:\n" + Output());
+            const std::string output = Output();
+            if (output.find("Address already in use") != std::string::npos) {
+                return false;
+            }
+            throw std::runtime_error("clockko exited at start:\n" + output);
         }
         if (Get(BaseUrl() + "/health").status == 200) {
-            return;
+            return true;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds{50});
     }

@@ -39,6 +39,9 @@ public:
     static int FreePort();
 
 private:
+    /// One start on port_: true once /health answers, false when the port was taken meanwhile.
+    bool StartAndAwaitHealth(const std::map<std::string, std::string>& environment);
+
     int port_ = 0;
     int pid_ = -1;
     std::string output_path_;
