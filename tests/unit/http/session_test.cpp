@@ -7,6 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <future>
 #include <memory>
@@ -535,6 +540,26 @@ TEST_F(SessionTest, LoginsOnTheHashPoolLeaveTheWorkersFree) {
     EXPECT_EQ(user.Read().value_or(RawClient::Response{}).status, 200);
     gate_.Open();
     EXPECT_EQ(login.Read().value_or(RawClient::Response{}).status, 401);
+}
+
+// Under a login load the CPU must go to the I/O threads that answer token checks first.
+TEST_F(SessionTest, PasswordWorkRunsAtALowerCpuPriority) {
+    ServerOptions options = Options();
+    options.hash_threads = 1;
+    Start(options);
+    std::atomic<int> seen{-100};
+    auth_.on_login = [&seen](const auth::LoginInput&) -> core::Result<auth::TokenGrant> {
+        seen = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+        return core::MakeError(core::ErrorCode::kInvalidCredentials, "Incorrect email or password");
+    };
+    RawClient login(port_);
+    ASSERT_TRUE(login.Send(PostJson("/api/auth/login", R"({"email":"a@b.co","password":"pw"})")));
+    EXPECT_EQ(login.Read().value_or(RawClient::Response{}).status, 401);
+    const int base = ::getpriority(PRIO_PROCESS, 0);
+    EXPECT_EQ(seen.load(), std::min(base + options.hash_nice, 19));
+    if (base < 19) {  // already the lowest: nothing to lower
+        EXPECT_GT(seen.load(), base);
+    }
 }
 
 }  // namespace
