@@ -23,8 +23,8 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
-#include <pthread.h>
 #include <optional>
+#include <pthread.h>
 #include <thread>
 
 namespace {
@@ -49,7 +49,9 @@ std::unique_ptr<store::Store> OpenStore(const config::Config& config) {
     const auto pool_size = static_cast<std::size_t>(WorkerCount(config) + 2 * cores);
     if (config.database.kind == config::DatabaseKind::kSqlite) {
         return store::OpenSqliteStore(
-            {.path = config.database.sqlite_path, .busy_timeout = std::chrono::seconds{5}, .pool_size = pool_size}
+            {.path = config.database.sqlite_path,
+             .busy_timeout = std::chrono::seconds{5},
+             .pool_size = pool_size}
         );
     }
     return store::OpenPostgresStore({
@@ -92,12 +94,14 @@ std::unique_ptr<store::Store> OpenMigratedStore(const config::Config& config) {
         }
         if (std::chrono::steady_clock::now() >= deadline) {
             std::cerr << "clockko: cannot reach the database (" << DescribeDatabase(config)
-                      << ") within " << config.db_connect_timeout_seconds
-                      << " s: " << last_problem << "\n";
+                      << ") within " << config.db_connect_timeout_seconds << " s: " << last_problem
+                      << "\n";
             return nullptr;
         }
         if (first) {
-            core::LogWarning("database not reachable yet, retrying", {{"database", DescribeDatabase(config)}});
+            core::LogWarning(
+                "database not reachable yet, retrying", {{"database", DescribeDatabase(config)}}
+            );
         }
         std::this_thread::sleep_for(std::chrono::milliseconds{500});
     }
@@ -132,10 +136,13 @@ auth::AuthSettings MakeAuthSettings(const config::Config& config) {
 /// The embedded common-password list (issue 4), with one line saying what was loaded.
 std::shared_ptr<const auth::CommonPasswords> LoadCommonPasswords() {
     auto list = auth::EmbeddedCommonPasswords();
-    core::LogInfo("common passwords loaded", {
-        {"count", static_cast<std::int64_t>(list->Size())},
-        {"source", std::string(auth::EmbeddedCommonPasswordsSource())},
-    });
+    core::LogInfo(
+        "common passwords loaded",
+        {
+            {"count", static_cast<std::int64_t>(list->Size())},
+            {"source", std::string(auth::EmbeddedCommonPasswordsSource())},
+        }
+    );
     return list;
 }
 
@@ -156,25 +163,33 @@ void AddServiceMetrics(
     http::Metrics& metrics, const mail::OutboxWorker& outbox, store::Store& store
 ) {
     metrics.AddCollector([&outbox, &store](std::string& out) {
-        const auto sample = [&out](
-                                std::string_view name,
-                                std::string_view type,
-                                std::string_view help,
-                                double value
-                            ) {
-            http::AppendMetricHeader(out, name, type, help);
-            http::AppendSample(out, name, "", value);
-        };
+        const auto sample =
+            [&out](
+                std::string_view name, std::string_view type, std::string_view help, double value
+            ) {
+                http::AppendMetricHeader(out, name, type, help);
+                http::AppendSample(out, name, "", value);
+            };
         http::AppendPoolMetrics(out, store.ConnectionPoolStats());
         const mail::OutboxStats stats = outbox.Stats();
-        sample("clockko_outbox_sent_total", "counter", "Emails delivered.", static_cast<double>(stats.sent));
+        sample(
+            "clockko_outbox_sent_total",
+            "counter",
+            "Emails delivered.",
+            static_cast<double>(stats.sent)
+        );
         sample(
             "clockko_outbox_retried_total",
             "counter",
             "Delivery attempts to be retried.",
             static_cast<double>(stats.retried)
         );
-        sample("clockko_outbox_failed_total", "counter", "Emails given up on.", static_cast<double>(stats.failed));
+        sample(
+            "clockko_outbox_failed_total",
+            "counter",
+            "Emails given up on.",
+            static_cast<double>(stats.failed)
+        );
         constexpr std::string_view kUpHelp = "1 when the database answered this scrape.";
         try {
             const auto pending = static_cast<double>(store.PendingMailCount());
@@ -226,7 +241,9 @@ int Serve(config::Config config) {
         std::cerr << "clockko: " << mailer.error().log << "\n";
         return kExitConfig;
     }
-    mail::OutboxWorker outbox(*store, **mailer, mail::MailRenderer({.frontend_url = config.frontend_url}), clock, *random);
+    mail::OutboxWorker outbox(
+        *store, **mailer, mail::MailRenderer({.frontend_url = config.frontend_url}), clock, *random
+    );
     auto auth_service = auth::MakeAuthService({
         .store = *store,
         .clock = clock,
@@ -239,19 +256,24 @@ int Serve(config::Config config) {
 
     std::atomic<bool> draining{false};
     store::Store& store_ref = *store;
-    http::App app(config, *auth_service, [&store_ref, &draining] {
-        if (draining.load()) {
-            return false;
-        }
-        try {
-            store_ref.Ping();
-            return store_ref.AppliedSchemaVersion() >= store_ref.ExpectedSchemaVersion();
-        } catch (const core::StoreUnavailable&) {
-            return false;
-        } catch (const core::StoreFailure&) {
-            return false;
-        }
-    }, *random);
+    http::App app(
+        config,
+        *auth_service,
+        [&store_ref, &draining] {
+            if (draining.load()) {
+                return false;
+            }
+            try {
+                store_ref.Ping();
+                return store_ref.AppliedSchemaVersion() >= store_ref.ExpectedSchemaVersion();
+            } catch (const core::StoreUnavailable&) {
+                return false;
+            } catch (const core::StoreFailure&) {
+                return false;
+            }
+        },
+        *random
+    );
     http::Metrics metrics(app.GetRouter().Routes(), CLOCKKO_VERSION);
     http::ServerOptions server_options = http::ServerOptions::FromConfig(config);
     server_options.metrics = config.metrics_port > 0 ? &metrics : nullptr;
@@ -262,9 +284,9 @@ int Serve(config::Config config) {
         if (config.metrics_port > 0) {
             AddServiceMetrics(metrics, outbox, *store);
             metrics_server.emplace(
-                config.host, static_cast<unsigned short>(config.metrics_port), [&metrics] {
-                    return metrics.Render();
-                }
+                config.host,
+                static_cast<unsigned short>(config.metrics_port),
+                [&metrics] { return metrics.Render(); }
             );
             metrics_server->Start();
         }
@@ -273,10 +295,15 @@ int Serve(config::Config config) {
         return kExitFailure;
     }
     outbox.Start();
-    core::LogInfo("clockko listening", {{"url", "http://" + config.host + ":" + std::to_string(server.BoundPort())}});
+    core::LogInfo(
+        "clockko listening",
+        {{"url", "http://" + config.host + ":" + std::to_string(server.BoundPort())}}
+    );
     if (metrics_server) {
         const std::string port = std::to_string(metrics_server->BoundPort());
-        core::LogInfo("metrics listening", {{"url", "http://" + config.host + ":" + port + "/metrics"}});
+        core::LogInfo(
+            "metrics listening", {{"url", "http://" + config.host + ":" + port + "/metrics"}}
+        );
     }
 
     int received = 0;
@@ -302,7 +329,11 @@ int Migrate(const config::Config& config) {
 }
 
 int Healthcheck(const config::Config& config) {
-    return http::ProbeHealth(config.host, static_cast<unsigned short>(config.port), std::chrono::seconds{3}) ? 0 : 1;
+    return http::ProbeHealth(
+               config.host, static_cast<unsigned short>(config.port), std::chrono::seconds{3}
+           )
+               ? 0
+               : 1;
 }
 
 }  // namespace
@@ -313,15 +344,21 @@ int main(int argc, char** argv) {
     std::string env_file = ".env";
     bool env_file_given = false;
     const auto add_env_option = [&](CLI::App& command) {
-        command.add_option_function<std::string>("--env-file", [&](const std::string& path) {
-            env_file = path;
-            env_file_given = true;
-        }, "Read settings from this file instead of ./.env (the environment still wins)");
+        command.add_option_function<std::string>(
+            "--env-file",
+            [&](const std::string& path) {
+                env_file = path;
+                env_file_given = true;
+            },
+            "Read settings from this file instead of ./.env (the environment still wins)"
+        );
     };
     add_env_option(cli);
     auto* serve = cli.add_subcommand("serve", "Run the HTTP server (the default)");
     auto* migrate = cli.add_subcommand("migrate", "Apply database migrations, then exit");
-    auto* healthcheck = cli.add_subcommand("healthcheck", "GET /health on the configured port: exit 0 if up, 1 if not");
+    auto* healthcheck = cli.add_subcommand(
+        "healthcheck", "GET /health on the configured port: exit 0 if up, 1 if not"
+    );
     auto* version = cli.add_subcommand("version", "Print the version");
     for (auto* command : {serve, migrate, healthcheck}) {
         add_env_option(*command);

@@ -28,7 +28,8 @@ struct AuthSettings {
     /// Retry-After of a kTooManyAttempts answer (the code is void: a new one must be requested).
     std::chrono::seconds too_many_attempts_retry_after{60};
     ThrottleSettings throttle;  ///< the throttling variables
-    std::chrono::seconds refresh_token_lifetime{std::chrono::days{30}};  ///< REFRESH_TOKEN_EXPIRE_DAYS
+    std::chrono::seconds refresh_token_lifetime{
+        std::chrono::days{30}};                    ///< REFRESH_TOKEN_EXPIRE_DAYS
     std::chrono::seconds refresh_reuse_grace{10};  ///< REFRESH_REUSE_GRACE_SECONDS; 0: none
 };
 

@@ -24,8 +24,8 @@ public:
     [[nodiscard]] virtual bool Verify(std::string_view password, std::string_view hash) = 0;
 
     /// True when `hash` is weaker than the current settings: not bcrypt, a lower cost, or the
-    /// same cost in an older variant ($2a$, $2y$). A login then stores a fresh hash. Never true for a hash
-    /// of a higher cost: an upgrade only ever raises the cost.
+    /// same cost in an older variant ($2a$, $2y$). A login then stores a fresh hash. Never true for
+    /// a hash of a higher cost: an upgrade only ever raises the cost.
     [[nodiscard]] virtual bool NeedsRehash(std::string_view hash) const = 0;
 
     /// A well-formed hash at the current settings that no password matches: verifying an

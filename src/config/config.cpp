@@ -130,7 +130,8 @@ void LoadChoices(const Variables& variables, Config& out, std::vector<std::strin
     // JSON logs by default in production (CloudWatch), text elsewhere.
     out.log_format =
         out.app_env == AppEnv::kProduction ? core::LogFormat::kJson : core::LogFormat::kText;
-    if (const std::string* text = Find(variables, "LOG_FORMAT"); text != nullptr && !text->empty()) {
+    if (const std::string* text = Find(variables, "LOG_FORMAT");
+        text != nullptr && !text->empty()) {
         const std::string value = Lower(*text);
         if (value == "json") {
             out.log_format = core::LogFormat::kJson;
@@ -210,9 +211,7 @@ std::vector<std::string> LoadConfig(const Variables& variables, Config& out) {
 }
 
 std::vector<std::string> LoadConfigFromProcess(
-    const std::string& env_file,
-    bool env_file_required,
-    Config& out
+    const std::string& env_file, bool env_file_required, Config& out
 ) {
     Variables variables;
     std::vector<std::string> problems;

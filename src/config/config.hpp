@@ -99,9 +99,7 @@ std::vector<std::string> LoadConfig(const Variables& variables, Config& out);
 /// Reads the process environment and, if present, the .env file at `env_file` (environment wins),
 /// then LoadConfig. `env_file_required` makes a missing file a problem (for --env-file).
 std::vector<std::string> LoadConfigFromProcess(
-    const std::string& env_file,
-    bool env_file_required,
-    Config& out
+    const std::string& env_file, bool env_file_required, Config& out
 );
 
 /// The effective configuration as `KEY=value` lines with secrets masked, for the start-up log.

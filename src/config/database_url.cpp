@@ -95,7 +95,8 @@ bool ParseUserInfo(std::string_view user_info, DatabaseUrl& url) {
     if (!PercentDecode(user_info.substr(0, colon), url.user)) {
         return false;
     }
-    return colon == std::string_view::npos || PercentDecode(user_info.substr(colon + 1), url.password);
+    return colon == std::string_view::npos ||
+           PercentDecode(user_info.substr(colon + 1), url.password);
 }
 
 std::optional<DatabaseUrl> ParsePostgres(std::string_view rest, std::string& problem) {
@@ -145,7 +146,8 @@ std::optional<DatabaseUrl> ParseDatabaseUrl(const std::string& text, std::string
         }
         return url;
     }
-    for (const std::string_view scheme : {"postgresql://", "postgres://", "postgresql+psycopg2://"}) {
+    for (const std::string_view scheme :
+         {"postgresql://", "postgres://", "postgresql+psycopg2://"}) {
         if (view.starts_with(scheme)) {
             return ParsePostgres(view.substr(scheme.size()), problem);
         }

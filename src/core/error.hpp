@@ -55,9 +55,8 @@ inline Error ValidationError(std::string field, std::string message, std::string
     Error error{
         .code = ErrorCode::kValidation, .detail = field + ": " + message, .log = {}, .fields = {}};
     error.log = error.detail;
-    error.fields.push_back(
-        FieldError{.field = std::move(field), .message = std::move(message), .type = std::move(type)}
-    );
+    error.fields.push_back(FieldError{
+        .field = std::move(field), .message = std::move(message), .type = std::move(type)});
     return error;
 }
 

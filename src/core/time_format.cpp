@@ -67,11 +67,11 @@ std::optional<TimePoint> ParseUtcTimestamp(std::string_view text) {
     int hour = 0;
     int minute = 0;
     int second = 0;
-    if (text.size() < 19 || text[4] != '-' || text[7] != '-' || (text[10] != ' ' && text[10] != 'T') ||
-        text[13] != ':' || text[16] != ':' || !ReadNumber(text, 0, 4, year) ||
-        !ReadNumber(text, 5, 2, month) || !ReadNumber(text, 8, 2, day) ||
-        !ReadNumber(text, 11, 2, hour) || !ReadNumber(text, 14, 2, minute) ||
-        !ReadNumber(text, 17, 2, second)) {
+    if (text.size() < 19 || text[4] != '-' || text[7] != '-' ||
+        (text[10] != ' ' && text[10] != 'T') || text[13] != ':' || text[16] != ':' ||
+        !ReadNumber(text, 0, 4, year) || !ReadNumber(text, 5, 2, month) ||
+        !ReadNumber(text, 8, 2, day) || !ReadNumber(text, 11, 2, hour) ||
+        !ReadNumber(text, 14, 2, minute) || !ReadNumber(text, 17, 2, second)) {
         return std::nullopt;
     }
     std::size_t pos = 19;

@@ -41,8 +41,7 @@ public:
     /// The newest code of this user and purpose that is neither voided nor consumed (it may be
     /// expired or out of attempts: the caller decides), locked for the rest of the transaction.
     [[nodiscard]] virtual std::optional<CodeRecord> FindCurrentCode(
-        std::string_view user_id,
-        CodePurpose purpose
+        std::string_view user_id, CodePurpose purpose
     ) = 0;
     /// Adds one failed attempt to the code.
     virtual void RecordFailedAttempt(std::int64_t code_id) = 0;
@@ -99,14 +98,14 @@ public:
     /// this caller until now + `lease`: no other claimer gets them meanwhile
     /// (FOR UPDATE SKIP LOCKED on PostgreSQL).
     [[nodiscard]] virtual std::vector<OutboxEntry> ClaimMail(
-        std::size_t limit,
-        core::TimePoint now,
-        std::chrono::seconds lease
+        std::size_t limit, core::TimePoint now, std::chrono::seconds lease
     ) = 0;
     /// Delivered: the row is kept as sent and its parameters (which may hold a code) erased.
     virtual void MarkMailSent(std::int64_t id, core::TimePoint now) = 0;
     /// Not delivered this time: attempts + 1, retried at `next_attempt`.
-    virtual void MarkMailRetry(std::int64_t id, core::TimePoint next_attempt, std::string_view error) = 0;
+    virtual void MarkMailRetry(
+        std::int64_t id, core::TimePoint next_attempt, std::string_view error
+    ) = 0;
     /// Given up: kept as failed, parameters erased.
     virtual void MarkMailFailed(std::int64_t id, std::string_view error) = 0;
     /// Ends this caller's claim on a message it did not try (stopping): another claimer may take

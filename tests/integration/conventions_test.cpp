@@ -39,7 +39,8 @@ TEST_P(Conventions, AnswersAWrongMethodWithAllow) {
 }
 
 TEST_P(Conventions, RefusesBodiesOverSixtyFourKibibytes) {
-    const std::string big = R"({"email":"a@b.co","password":")" + std::string(70 * 1024, 'x') + "\"}";
+    const std::string big =
+        R"({"email":"a@b.co","password":")" + std::string(70 * 1024, 'x') + "\"}";
     const HttpResult result = PostJson(Url("/api/auth/register"), big);
     EXPECT_EQ(result.status, 413);
     // The server still works afterwards.
@@ -61,7 +62,8 @@ TEST_P(Conventions, RefusesJsonThatIsNotAnObject) {
 TEST_P(Conventions, EchoesAValidRequestIdAndReplacesAnInvalidOne) {
     const HttpResult echoed = Get(Url("/health"), {{"X-Request-ID", "abc-123_.:XYZ"}});
     EXPECT_EQ(echoed.Header("x-request-id"), "abc-123_.:XYZ");
-    for (const std::string& bad : {std::string(129, 'a'), std::string("has space"), std::string("semi;colon")}) {
+    for (const std::string& bad :
+         {std::string(129, 'a'), std::string("has space"), std::string("semi;colon")}) {
         const HttpResult replaced = Get(Url("/health"), {{"X-Request-ID", bad}});
         EXPECT_FALSE(replaced.Header("x-request-id").empty());
         EXPECT_NE(replaced.Header("x-request-id"), bad);
@@ -87,7 +89,9 @@ TEST_P(Conventions, AnswersCorsPreflightForListedOriginsOnly) {
     EXPECT_LT(allowed.status, 300);
     EXPECT_EQ(allowed.Header("access-control-allow-origin"), "https://app.clockko.test");
     EXPECT_NE(allowed.Header("access-control-allow-methods").find("POST"), std::string::npos);
-    EXPECT_NE(allowed.Header("access-control-allow-headers").find("uthorization"), std::string::npos);
+    EXPECT_NE(
+        allowed.Header("access-control-allow-headers").find("uthorization"), std::string::npos
+    );
 
     const HttpResult stranger = Request(
         "OPTIONS",
@@ -98,7 +102,8 @@ TEST_P(Conventions, AnswersCorsPreflightForListedOriginsOnly) {
 
     const HttpResult simple = Get(Url("/health"), {{"Origin", "http://localhost:3000"}});
     EXPECT_EQ(simple.Header("access-control-allow-origin"), "http://localhost:3000");
-    EXPECT_FALSE(Get(Url("/health"), {{"Origin", "https://evil.example"}}).HasHeader("access-control-allow-origin"));
+    EXPECT_FALSE(Get(Url("/health"), {{"Origin", "https://evil.example"}}
+    ).HasHeader("access-control-allow-origin"));
 }
 
 CLOCKKO_INSTANTIATE_ON_EVERY_BACKEND(Conventions);

@@ -49,20 +49,23 @@ protected:
     [[nodiscard]] std::string Url(const std::string& path) const;
     HttpResult Register(const std::string& email, const std::string& password = "Password123");
     /// Registers and logs in; returns the access token.
-    std::string RegisterAndLogin(const std::string& email, const std::string& password = "Password123");
+    std::string RegisterAndLogin(
+        const std::string& email, const std::string& password = "Password123"
+    );
     HttpResult Login(const std::string& email, const std::string& password);
     HttpResult CurrentUser(const std::string& token);
 
     ServerProcess* server_ = nullptr;
 };
 
-#define CLOCKKO_INSTANTIATE_ON_EVERY_BACKEND(suite)                                 \
-    INSTANTIATE_TEST_SUITE_P(                                                         \
-        Backends,                                                                     \
-        suite,                                                                        \
-        ::testing::Values(::clockko::testing::Backend::kSqlite,                      \
-                          ::clockko::testing::Backend::kPostgres),                    \
-        ::clockko::testing::BackendName                                               \
+#define CLOCKKO_INSTANTIATE_ON_EVERY_BACKEND(suite)                                      \
+    INSTANTIATE_TEST_SUITE_P(                                                            \
+        Backends,                                                                        \
+        suite,                                                                           \
+        ::testing::Values(                                                               \
+            ::clockko::testing::Backend::kSqlite, ::clockko::testing::Backend::kPostgres \
+        ),                                                                               \
+        ::clockko::testing::BackendName                                                  \
     )
 
 }  // namespace clockko::testing

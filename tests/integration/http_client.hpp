@@ -17,6 +17,7 @@ struct HttpResult {
         const auto it = headers.find(lower_name);
         return it == headers.end() ? std::string{} : it->second;
     }
+
     [[nodiscard]] bool HasHeader(const std::string& lower_name) const {
         return headers.contains(lower_name);
     }
@@ -38,7 +39,9 @@ inline HttpResult Get(const std::string& url, const HeaderList& headers = {}) {
 }
 
 /// POST with Content-Type: application/json.
-inline HttpResult PostJson(const std::string& url, const std::string& json, HeaderList headers = {}) {
+inline HttpResult PostJson(
+    const std::string& url, const std::string& json, HeaderList headers = {}
+) {
     headers.emplace_back("Content-Type", "application/json");
     return Request("POST", url, headers, json);
 }

@@ -61,7 +61,8 @@ TEST(CommandLine, ReadsAnEnvFileAndLetsTheEnvironmentWin) {
     std::ofstream(path) << "PORT=not-a-number\n";
     std::string output;
     EXPECT_EQ(
-        ServerProcess::RunToCompletion({"serve", "--env-file", path}, SqliteEnvironment(), output), 2
+        ServerProcess::RunToCompletion({"serve", "--env-file", path}, SqliteEnvironment(), output),
+        2
     ) << output;
     EXPECT_NE(output.find("PORT"), std::string::npos) << output;
 
@@ -71,7 +72,10 @@ TEST(CommandLine, ReadsAnEnvFileAndLetsTheEnvironmentWin) {
         ServerProcess::RunToCompletion({"healthcheck", "--env-file", path}, environment, output), 1
     ) << output;
     EXPECT_EQ(
-        ServerProcess::RunToCompletion({"serve", "--env-file", "/nonexistent.env"}, environment, output), 2
+        ServerProcess::RunToCompletion(
+            {"serve", "--env-file", "/nonexistent.env"}, environment, output
+        ),
+        2
     ) << output;
 }
 
@@ -88,7 +92,8 @@ TEST(CommandLine, GivesUpOnAnUnreachableDatabaseWithOneClearLine) {
 }
 
 TEST(CommandLine, MigratesAFileDatabaseAndIsIdempotent) {
-    const std::filesystem::path file = std::filesystem::path(::testing::TempDir()) / "migrate-test.db";
+    const std::filesystem::path file =
+        std::filesystem::path(::testing::TempDir()) / "migrate-test.db";
     std::filesystem::remove(file);
     auto environment = SqliteEnvironment();
     environment["DATABASE_URL"] = "sqlite:///" + file.string();
@@ -118,7 +123,8 @@ TEST(Shutdown, AnswersInFlightRequestsThenExitsZeroOnSigterm) {
         answers.push_back(std::async(std::launch::async, [&server, i] {
             return PostJson(
                        server.BaseUrl() + "/api/auth/register",
-                       R"({"email":"drain)" + std::to_string(i) + R"(@example.com","password":"Password123"})"
+                       R"({"email":"drain)" + std::to_string(i) +
+                           R"(@example.com","password":"Password123"})"
             )
                 .status;
         }));

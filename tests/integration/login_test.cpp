@@ -85,8 +85,12 @@ TEST_P(CurrentUserEndpoint, NeedsABearerToken) {
     const HttpResult none = Get(Url("/api/auth/user"));
     ExpectErrorBody(none, 401, "not_authenticated");
     EXPECT_EQ(none.Header("www-authenticate").rfind("Bearer", 0), 0U);
-    ExpectErrorBody(Get(Url("/api/auth/user"), {{"Authorization", "Basic dTpw"}}), 401, "not_authenticated");
-    ExpectErrorBody(Get(Url("/api/auth/user"), {{"Authorization", "Bearer "}}), 401, "not_authenticated");
+    ExpectErrorBody(
+        Get(Url("/api/auth/user"), {{"Authorization", "Basic dTpw"}}), 401, "not_authenticated"
+    );
+    ExpectErrorBody(
+        Get(Url("/api/auth/user"), {{"Authorization", "Bearer "}}), 401, "not_authenticated"
+    );
 }
 
 TEST_P(CurrentUserEndpoint, MatchesTheSchemeNameInAnyCase) {

@@ -17,8 +17,17 @@ TEST_P(RegisterEndpoint, AnswersCreatedWithTheUserObject) {
     const HttpResult result = Register(email);
     ASSERT_EQ(result.status, 201) << result.body;
     const json::object user = ParseJson(result.body).as_object();
-    for (const char* key : {"id", "email", "username", "full_name", "name", "phone_number",
-                            "is_active", "is_verified", "otp_verified", "created_at"}) {
+    for (const char* key :
+         {"id",
+          "email",
+          "username",
+          "full_name",
+          "name",
+          "phone_number",
+          "is_active",
+          "is_verified",
+          "otp_verified",
+          "created_at"}) {
         EXPECT_TRUE(user.contains(key)) << key;
     }
     EXPECT_EQ(user.at("email"), email.c_str());
@@ -71,9 +80,13 @@ TEST_P(RegisterEndpoint, TakesNameAsAnAliasOfFullNameAndFullNameWins) {
     EXPECT_EQ(ParseJson(aliased.body).at("full_name"), "Ada L");
     EXPECT_EQ(ParseJson(aliased.body).at("name"), "Ada L");
 
-    json::object both{{"email", UniqueEmail()}, {"password", "Password123"}, {"name", "Alias"},
-                      {"full_name", "Real Name"}, {"phone_number", "+44 20 7946 0958"},
-                      {"username", "chosen" + std::to_string(std::random_device{}())}};
+    json::object both{
+        {"email", UniqueEmail()},
+        {"password", "Password123"},
+        {"name", "Alias"},
+        {"full_name", "Real Name"},
+        {"phone_number", "+44 20 7946 0958"},
+        {"username", "chosen" + std::to_string(std::random_device{}())}};
 
     const HttpResult result = PostJson(Url("/api/auth/register"), json::serialize(both));
     ASSERT_EQ(result.status, 201) << result.body;
@@ -104,8 +117,13 @@ TEST_P(RegisterEndpoint, RejectsWeakPasswordsWithFastApiShapedErrors) {
 
 TEST_P(RegisterEndpoint, RejectsImplausibleEmails) {
     for (const std::string& email : std::vector<std::string>{
-             "plain", "@example.com", "a@nodot", "a b@example.com", "a@@example.com",
-          std::string(250, 'a') + "@example.com", "tab\t@example.com"}) {
+             "plain",
+             "@example.com",
+             "a@nodot",
+             "a b@example.com",
+             "a@@example.com",
+             std::string(250, 'a') + "@example.com",
+             "tab\t@example.com"}) {
         const HttpResult result = Register(email);
         ExpectErrorBody(result, 422, "validation_error");
         EXPECT_NE(result.body.find("email"), std::string::npos) << result.body;
@@ -119,7 +137,8 @@ TEST_P(RegisterEndpoint, NamesMissingAndMistypedFields) {
     EXPECT_EQ(detail.at("loc"), (json::array{"body", "email"}));
     EXPECT_EQ(detail.at("type"), "missing");
 
-    const HttpResult mistyped = PostJson(Url("/api/auth/register"), R"({"email":5,"password":"Password123"})");
+    const HttpResult mistyped =
+        PostJson(Url("/api/auth/register"), R"({"email":5,"password":"Password123"})");
     ExpectErrorBody(mistyped, 422, "validation_error");
 }
 

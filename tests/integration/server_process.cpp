@@ -5,17 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <netinet/in.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace clockko::testing {
@@ -44,7 +43,8 @@ int Spawn(
     }
     // Sanitizer settings must reach the child so that its reports fail the test.
     for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS", "PATH"}) {
-        if (const char* value = std::getenv(name); value != nullptr && !environment.contains(name)) {
+        if (const char* value = std::getenv(name);
+            value != nullptr && !environment.contains(name)) {
             env_strings.push_back(std::string(name) + "=" + value);
         }
     }

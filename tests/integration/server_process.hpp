@@ -19,12 +19,15 @@ public:
     ServerProcess& operator=(const ServerProcess&) = delete;
 
     [[nodiscard]] std::string BaseUrl() const;
+
     [[nodiscard]] int Port() const { return port_; }
+
     /// Everything the process has written so far.
     [[nodiscard]] std::string Output() const;
     /// Sends `signal` and waits up to `timeout` for the exit; returns the exit code (128+n for
     /// a signal death, -1 on timeout).
     int StopWith(int signal, std::chrono::seconds timeout = std::chrono::seconds{20});
+
     [[nodiscard]] bool Running() const { return pid_ > 0; }
 
     /// Runs `clockko ARGS...` to completion with `environment`; returns exit code and output.

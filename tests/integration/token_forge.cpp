@@ -22,7 +22,9 @@ std::string Base64UrlDecode(std::string text) {
     }
     std::vector<unsigned char> out(text.size());
     const int length = EVP_DecodeBlock(
-        out.data(), reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size())
+        out.data(),
+        reinterpret_cast<const unsigned char*>(text.data()),
+        static_cast<int>(text.size())
     );
     if (length < 0) {
         throw std::runtime_error("bad base64");
@@ -37,9 +39,13 @@ std::string Base64UrlDecode(std::string text) {
 std::string Base64UrlEncode(const std::string& text) {
     std::vector<unsigned char> out(4 * ((text.size() + 2) / 3) + 1);
     const int length = EVP_EncodeBlock(
-        out.data(), reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size())
+        out.data(),
+        reinterpret_cast<const unsigned char*>(text.data()),
+        static_cast<int>(text.size())
     );
-    std::string encoded(reinterpret_cast<const char*>(out.data()), static_cast<std::size_t>(length));
+    std::string encoded(
+        reinterpret_cast<const char*>(out.data()), static_cast<std::size_t>(length)
+    );
     while (!encoded.empty() && encoded.back() == '=') {
         encoded.pop_back();
     }
@@ -62,7 +68,8 @@ TokenClaims ReadClaims(const std::string& token) {
         throw std::runtime_error("not a JWT");
     }
     const boost::json::object payload =
-        boost::json::parse(Base64UrlDecode(token.substr(first + 1, second - first - 1))).as_object();
+        boost::json::parse(Base64UrlDecode(token.substr(first + 1, second - first - 1)))
+            .as_object();
     TokenClaims claims;
     claims.sub = std::string(payload.at("sub").as_string());
     if (payload.contains("jti")) {
@@ -99,7 +106,12 @@ std::string ForgeToken(
         jwt_add_grant_int(jwt.get(), "exp", *exp);
     }
     const jwt_alg_t alg = jwt_str_alg(algorithm.c_str());
-    if (jwt_set_alg(jwt.get(), alg, reinterpret_cast<const unsigned char*>(key.data()), static_cast<int>(key.size())) != 0) {
+    if (jwt_set_alg(
+            jwt.get(),
+            alg,
+            reinterpret_cast<const unsigned char*>(key.data()),
+            static_cast<int>(key.size())
+        ) != 0) {
         throw std::runtime_error("jwt_set_alg failed");
     }
     char* encoded = jwt_encode_str(jwt.get());

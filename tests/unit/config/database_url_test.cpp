@@ -21,7 +21,8 @@ TEST(ParseDatabaseUrl, ReadsSqliteFileAndMemory) {
 
 TEST(ParseDatabaseUrl, DecodesPostgresPartsAndParameters) {
     const DatabaseUrl url =
-        ParseOk("postgresql://clock%40ko:p%40ss%2Fw%3Ard@db.example:6543/clock%20db?sslmode=require");
+        ParseOk("postgresql://clock%40ko:p%40ss%2Fw%3Ard@db.example:6543/clock%20db?sslmode=require"
+        );
     EXPECT_EQ(url.kind, DatabaseKind::kPostgres);
     EXPECT_EQ(url.user, "clock@ko");
     EXPECT_EQ(url.password, "p@ss/w:rd");
@@ -50,8 +51,14 @@ TEST(ParseDatabaseUrl, ReadsBracketedIpv6Hosts) {
 
 TEST(ParseDatabaseUrl, RejectsUnsupportedAndMalformedUrls) {
     for (const char* text :
-         {"mysql://u:p@h/d", "sqlite:///", "postgresql://u:p@h:99999/d", "postgresql://u:p@h/",
-          "postgresql://u:p%zz@h/d", "postgresql://u:p@h:abc/d", "", "clockko.db"}) {
+         {"mysql://u:p@h/d",
+          "sqlite:///",
+          "postgresql://u:p@h:99999/d",
+          "postgresql://u:p@h/",
+          "postgresql://u:p%zz@h/d",
+          "postgresql://u:p@h:abc/d",
+          "",
+          "clockko.db"}) {
         std::string problem;
         EXPECT_FALSE(ParseDatabaseUrl(text, problem).has_value()) << text;
         EXPECT_FALSE(problem.empty()) << text;
