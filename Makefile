@@ -59,9 +59,10 @@ format:
 format-check:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format-14 --dry-run --Werror
 
+# The compile database carries GCC-only warning flags (-Wlogical-op, …) that clang-tidy does not know.
 tidy:
 	cmake --preset debug >/dev/null
-	git ls-files 'src/*.cpp' | xargs clang-tidy-14 -p build/debug --quiet
+	git ls-files 'src/*.cpp' | xargs clang-tidy-14 -p build/debug --quiet --extra-arg=-Wno-unknown-warning-option
 
 clean:
 	rm -rf build
