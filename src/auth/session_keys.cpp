@@ -1,5 +1,7 @@
 #include "auth/session_keys.hpp"
 
+#include "auth/sha256.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -92,14 +94,7 @@ std::string SessionKeys::NewToken(core::Random& random) {
 }
 
 std::string SessionKeys::Hash(std::string_view token) {
-    Digest digest{};
-    unsigned int length = 0;
-    if (EVP_Digest(token.data(), token.size(), digest.data(), &length, EVP_sha256(), nullptr) !=
-            1 ||
-        length != digest.size()) {
-        throw std::runtime_error("SHA-256 failed");
-    }
-    return Hex(digest.data(), digest.size());
+    return Sha256Hex(token);
 }
 
 std::string SessionKeys::Successor(std::string_view token) const {

@@ -1,9 +1,8 @@
 #include "auth/throttle.hpp"
 
+#include "auth/sha256.hpp"
 #include "core/log.hpp"
 #include "store/records.hpp"
-
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <array>
@@ -13,22 +12,6 @@ namespace clockko::auth {
 namespace {
 
 constexpr std::chrono::seconds kHour{3600};
-
-std::string Sha256Hex(std::string_view text) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
-        throw std::runtime_error("SHA-256 failed");
-    }
-    static constexpr std::string_view kHex = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(std::size_t{length} * 2);
-    for (unsigned int index = 0; index < length; ++index) {
-        hex.push_back(kHex[digest[index] >> 4U]);
-        hex.push_back(kHex[digest[index] & 0x0FU]);
-    }
-    return hex;
-}
 
 // Whole seconds until the window ends, at least one (a 429 always asks for a wait).
 std::chrono::seconds RetryAfter(const store::ThrottleCount& count, core::TimePoint now) {
@@ -49,6 +32,78 @@ struct Rule {
     int limit;
 };
 
+// Reads every rule's counter; refuses (with the longest wait) when any reached its limit.
+std::optional<ThrottleRefusal> LongestRefusal(
+    store::Store& store, const std::vector<Rule>& rules, core::TimePoint now
+) {
+    std::optional<ThrottleRefusal> refusal;
+    for (const Rule& rule : rules) {
+        if (rule.limit <= 0) {
+            continue;
+        }
+        const std::optional<store::ThrottleCount> count = store.ReadThrottle(rule.key, now);
+        if (count && count->hits >= rule.limit) {
+            KeepLongest(refusal, {rule.name, RetryAfter(*count, now)});
+        }
+    }
+    return refusal;
+}
+
+// Counts one failure on every rule's counter (a rule turned off still counts, so that turning
+// it on later sees the recent past).
+void CountOnEvery(
+    store::Store& store,
+    const std::vector<Rule>& rules,
+    core::TimePoint now,
+    std::chrono::seconds window
+) {
+    for (const Rule& rule : rules) {
+        (void)store.HitThrottle(rule.key, now, window);
+    }
+}
+
+// Failed logins: per account everywhere, and (when the address is known) per account and
+// address and per address over all accounts.
+std::vector<Rule> LoginRules(
+    const ThrottleSettings& settings, std::string_view email, std::string_view address
+) {
+    std::vector<Rule> rules{
+        {"login_account",
+         ThrottleKey("login_account", email),
+         settings.login_max_failures_account}};
+    if (!address.empty()) {
+        rules.push_back(
+            {"login_account_address",
+             ThrottleKey("login_account_address", email, address),
+             settings.login_max_failures}
+        );
+        rules.push_back(
+            {"login_address",
+             ThrottleKey("login_address", address),
+             settings.login_max_failures_address}
+        );
+    }
+    return rules;
+}
+
+// Wrong codes: per account, and per address when it is known.
+std::vector<Rule> CodeFailureRules(
+    const ThrottleSettings& settings, std::string_view email, std::string_view address
+) {
+    std::vector<Rule> rules{
+        {"code_failures_account",
+         ThrottleKey("code_failures_account", email),
+         settings.code_max_failures_account}};
+    if (!address.empty()) {
+        rules.push_back(
+            {"code_failures_address",
+             ThrottleKey("code_failures_address", address),
+             settings.code_max_failures_address}
+        );
+    }
+    return rules;
+}
+
 }  // namespace
 
 std::string ThrottleKey(std::string_view name, std::string_view first, std::string_view second) {
@@ -61,44 +116,13 @@ std::string ThrottleKey(std::string_view name, std::string_view first, std::stri
 std::optional<ThrottleRefusal> Throttle::LoginRefusal(
     std::string_view email, std::string_view address, core::TimePoint now
 ) const {
-    std::vector<Rule> rules{
-        {"login_account",
-         ThrottleKey("login_account", email),
-         settings_.login_max_failures_account}};
-    if (!address.empty()) {
-        rules.push_back(
-            {"login_account_address",
-             ThrottleKey("login_account_address", email, address),
-             settings_.login_max_failures}
-        );
-        rules.push_back(
-            {"login_address",
-             ThrottleKey("login_address", address),
-             settings_.login_max_failures_address}
-        );
-    }
-    std::optional<ThrottleRefusal> refusal;
-    for (const Rule& rule : rules) {
-        if (rule.limit <= 0) {
-            continue;
-        }
-        const std::optional<store::ThrottleCount> count = store_.ReadThrottle(rule.key, now);
-        if (count && count->hits >= rule.limit) {
-            KeepLongest(refusal, {rule.name, RetryAfter(*count, now)});
-        }
-    }
-    return refusal;
+    return LongestRefusal(store_, LoginRules(settings_, email, address), now);
 }
 
 void Throttle::CountLoginFailure(
     std::string_view email, std::string_view address, core::TimePoint now
 ) const {
-    const std::chrono::seconds window = settings_.window;
-    (void)store_.HitThrottle(ThrottleKey("login_account", email), now, window);
-    if (!address.empty()) {
-        (void)store_.HitThrottle(ThrottleKey("login_account_address", email, address), now, window);
-        (void)store_.HitThrottle(ThrottleKey("login_address", address), now, window);
-    }
+    CountOnEvery(store_, LoginRules(settings_, email, address), now, settings_.window);
 }
 
 void Throttle::ClearLoginFailures(std::string_view email, std::string_view address) const {
@@ -160,38 +184,13 @@ std::optional<ThrottleRefusal> Throttle::CountCodeRequest(
 std::optional<ThrottleRefusal> Throttle::CodeCheckRefusal(
     std::string_view email, std::string_view address, core::TimePoint now
 ) const {
-    std::vector<Rule> rules{
-        {"code_failures_account",
-         ThrottleKey("code_failures_account", email),
-         settings_.code_max_failures_account}};
-    if (!address.empty()) {
-        rules.push_back(
-            {"code_failures_address",
-             ThrottleKey("code_failures_address", address),
-             settings_.code_max_failures_address}
-        );
-    }
-    std::optional<ThrottleRefusal> refusal;
-    for (const Rule& rule : rules) {
-        if (rule.limit <= 0) {
-            continue;
-        }
-        const std::optional<store::ThrottleCount> count = store_.ReadThrottle(rule.key, now);
-        if (count && count->hits >= rule.limit) {
-            KeepLongest(refusal, {rule.name, RetryAfter(*count, now)});
-        }
-    }
-    return refusal;
+    return LongestRefusal(store_, CodeFailureRules(settings_, email, address), now);
 }
 
 void Throttle::CountCodeFailure(
     std::string_view email, std::string_view address, core::TimePoint now
 ) const {
-    const std::chrono::seconds window = settings_.window;
-    (void)store_.HitThrottle(ThrottleKey("code_failures_account", email), now, window);
-    if (!address.empty()) {
-        (void)store_.HitThrottle(ThrottleKey("code_failures_address", address), now, window);
-    }
+    CountOnEvery(store_, CodeFailureRules(settings_, email, address), now, settings_.window);
 }
 
 core::Error Throttled(
